@@ -1,0 +1,207 @@
+"""Training: device and seed, one epoch, the whole fit with checkpoints and progress bars."""
+
+import copy
+import math
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from .checkpoint import save_checkpoint
+from .errors import LenetError, TrainingError
+from .evaluation import accuracy, predict
+
+
+@dataclass
+class TrainConfig:
+    """One training recipe. The defaults were chosen by measurement (benchmarks/train_speed.py).
+
+    On 2 CPU cores, 5 epochs of Adam at batch 256 with a one-cycle schedule peaking at 0.01
+    reach 99.2-99.3 % test accuracy in about 13 s. Measured alternatives: 4 epochs 99.1 %;
+    batch 128 (99.3 %, but 16 s); SGD-Nesterov 0.1 (99.1 % in 4 epochs); batch 512 needs 6.
+    """
+
+    epochs: int = 5  # passes over the 55,000 training images
+    batch_size: int = 256  # larger batches run faster per image on a CPU
+    lr: float = 0.01  # peak learning rate of the one-cycle schedule
+    weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    schedule: str = "onecycle"  # "onecycle" (warm up, then anneal) or "constant"
+    val_size: int = 5000  # held out of the training images to pick the best epoch
+    seed: int = 0  # same seed, same split, same weights (on the CPU)
+    architecture: str = "lenet5"  # "lenet5" (modern) or "lenet5-classic" (1998)
+    augment: bool = False  # random affine distortions of every training batch
+
+
+@dataclass
+class History:
+    """What fit() measured, one entry per finished epoch."""
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    best_epoch: int = 0  # 1-based; 0 while no epoch has finished
+    best_val_acc: float = 0.0
+    interrupted: bool = False
+    checkpoint: str | None = None
+
+
+def get_device(preferred: str = "auto") -> torch.device:
+    """CUDA if present, else Apple MPS, else the CPU; or the device asked for by name."""
+    if preferred == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    available = {
+        "cpu": True,
+        "cuda": torch.cuda.is_available(),
+        "mps": torch.backends.mps.is_available(),
+    }
+    if preferred not in available:
+        raise LenetError(f"Unknown device {preferred!r}; choose auto, cpu, cuda or mps.")
+    if not available[preferred]:
+        raise LenetError(f"This machine has no {preferred} device; use --device auto or cpu.")
+    return torch.device(preferred)
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and PyTorch (all devices) so a run can be repeated."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int):
+    """AdamW and its learning-rate schedule (stepped once per batch)."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    if config.schedule == "onecycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch, pct_start=0.25
+        )
+    elif config.schedule == "constant":
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+    else:
+        raise LenetError(f"Unknown schedule {config.schedule!r}; choose onecycle or constant.")
+    return optimizer, scheduler
+
+
+def train_one_epoch(
+    model: nn.Module,
+    loader: Iterable,
+    optimizer: torch.optim.Optimizer,
+    device: torch.device,
+    scheduler=None,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    description: str = "train",
+    progress: bool = True,
+) -> tuple[float, float]:
+    """One pass over the loader; returns (mean loss, accuracy) over its examples."""
+    model.train()
+    total_loss = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.long)
+    seen = 0
+    bar = tqdm(loader, desc=description, leave=False, disable=not progress, unit="batch")
+    for step, (x, y) in enumerate(bar):
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        if transform is not None:
+            x = transform(x)
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        # sums stay on the device: reading them every batch would stall a GPU
+        total_loss += loss.detach() * len(y)
+        correct += (logits.argmax(dim=1) == y).sum()
+        seen += len(y)
+        if step % 25 == 0 or step == len(bar) - 1:
+            mean_loss = total_loss.item() / seen
+            if not math.isfinite(mean_loss):
+                lr = optimizer.param_groups[0]["lr"]
+                raise TrainingError(
+                    f"The loss became {mean_loss} during {description}; lower the learning rate "
+                    f"(it was {lr:.3g}) and train again."
+                )
+            bar.set_postfix(loss=f"{mean_loss:.4f}")
+    return total_loss.item() / seen, correct.item() / seen
+
+
+def evaluate(model: nn.Module, loader: Iterable, device: torch.device) -> tuple[float, float]:
+    """(mean loss, accuracy) of the model on every example of a loader."""
+    logits, labels = predict(model, loader, device)
+    return F.cross_entropy(logits, labels).item(), accuracy(logits, labels)
+
+
+def fit(
+    model: nn.Module,
+    train_loader: Iterable,
+    val_loader: Iterable,
+    config: TrainConfig,
+    device: torch.device,
+    checkpoint_path: str | Path | None = None,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    progress: bool = True,
+) -> History:
+    """Train for config.epochs, keep the best epoch by validation accuracy, return the history.
+
+    After fit the model holds the best weights, which are also saved to checkpoint_path.
+    Ctrl-C (or the notebook's stop button) ends training early, keeping all that was learned.
+    """
+    model.to(device)
+    optimizer, scheduler = make_optimizer(model, config, len(train_loader))
+    history = History(checkpoint=str(checkpoint_path) if checkpoint_path else None)
+    best_state = copy.deepcopy(model.state_dict())
+    epochs = tqdm(range(1, config.epochs + 1), desc="epochs", disable=not progress, unit="epoch")
+    try:
+        for epoch in epochs:
+            start = time.perf_counter()
+            train_loss, train_acc = train_one_epoch(
+                model, train_loader, optimizer, device, scheduler, transform,
+                description=f"epoch {epoch}/{config.epochs}", progress=progress,
+            )
+            val_loss, val_acc = evaluate(model, val_loader, device)
+            _record(history, train_loss, train_acc, val_loss, val_acc, time.perf_counter() - start)
+            epochs.set_postfix(val_acc=f"{val_acc:.2%}", sec=f"{history.seconds[-1]:.1f}")
+            if val_acc > history.best_val_acc:
+                history.best_epoch, history.best_val_acc = epoch, val_acc
+                best_state = copy.deepcopy(model.state_dict())
+                if checkpoint_path:
+                    metrics = {"val_acc": val_acc, "val_loss": val_loss, "epoch": epoch}
+                    save_checkpoint(checkpoint_path, model, config, metrics)
+    except KeyboardInterrupt:
+        history.interrupted = True
+        epochs.close()
+        print(_interrupted_message(history))
+    finally:
+        model.load_state_dict(best_state)
+    return history
+
+
+def _record(history: History, train_loss, train_acc, val_loss, val_acc, seconds) -> None:
+    history.train_loss.append(train_loss)
+    history.train_acc.append(train_acc)
+    history.val_loss.append(val_loss)
+    history.val_acc.append(val_acc)
+    history.seconds.append(seconds)
+
+
+def _interrupted_message(history: History) -> str:
+    if not history.best_epoch:
+        return "Training was interrupted before the first epoch ended; nothing was saved."
+    where = f" and saved in {history.checkpoint}" if history.checkpoint else ""
+    return (
+        f"Training was interrupted after {len(history.val_acc)} epoch(s); the best model "
+        f"(epoch {history.best_epoch}, validation accuracy {history.best_val_acc:.2%}) is kept{where}."
+    )
