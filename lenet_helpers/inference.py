@@ -1,0 +1,52 @@
+"""Reading own images with a trained model: one digit, many files, or a whole number."""
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .preprocess import Prepared, Source, prepare, prepare_number
+
+
+@dataclass
+class Prediction:
+    """The model's answer for one prepared digit."""
+
+    digit: int
+    confidence: float
+    probabilities: list[float]
+    prepared: Prepared
+
+
+@torch.no_grad()
+def probabilities(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
+    """Softmax of the model's logits for a batch (N, 1, 28, 28), on the model's device."""
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.softmax(model(batch.to(device)), dim=1).cpu()
+
+
+def classify(model: nn.Module, prepared: list[Prepared]) -> list[Prediction]:
+    """Predictions for prepared digits, in one batch."""
+    if not prepared:
+        return []
+    probs = probabilities(model, torch.cat([p.tensor for p in prepared]))
+    return [
+        Prediction(int(row.argmax()), float(row.max()), [round(float(v), 6) for v in row], p)
+        for row, p in zip(probs, prepared, strict=True)
+    ]
+
+
+def read_digit(model: nn.Module, source: Source, normalization: dict | None = None,
+               polarity: str = "auto") -> Prediction:
+    """Prepare one image like MNIST and classify it."""
+    norm = normalization or {}
+    return classify(model, [prepare(source, polarity, **norm)])[0]
+
+
+def read_number(model: nn.Module, source: Source, normalization: dict | None = None,
+                polarity: str = "auto") -> tuple[str, list[Prediction]]:
+    """Read a row of handwritten digits left to right, e.g. ('2025', [4 predictions])."""
+    norm = normalization or {}
+    predictions = classify(model, prepare_number(source, polarity, **norm))
+    return "".join(str(p.digit) for p in predictions), predictions
