@@ -1,0 +1,104 @@
+"""Self-checks for the notebooks' exercises: they say "correct" or give a hint, never the answer.
+
+Fixed answers are stored as SHA-256 digests of the normalised answer, so reading this file
+does not give them away; answers that depend on the student's own run are recomputed from
+what the notebook passes in (a history, a confusion matrix).
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class Exercise:
+    hint: str
+    digest: str | None = None  # SHA-256 of the normalised answer
+    decimals: int | None = None  # numbers are rounded to this many decimals first
+    compute: Callable[..., object] | None = None  # the right answer from the notebook's data
+
+
+def normalise(answer, decimals: int | None = None) -> str:
+    """The text form an answer is compared in: ints plain, floats rounded, strings trimmed."""
+    if isinstance(answer, torch.Tensor):
+        answer = answer.tolist()
+    if isinstance(answer, (tuple, list)):
+        return "(" + ",".join(normalise(a, decimals) for a in answer) + ")"
+    if isinstance(answer, bool):
+        return str(answer)
+    if isinstance(answer, (int, float)) and decimals is not None:
+        return f"{float(answer):.{decimals}f}"
+    if isinstance(answer, float) and answer.is_integer():
+        return str(int(answer))
+    return str(answer).strip().lower()
+
+
+def digest(answer, decimals: int | None = None) -> str:
+    return hashlib.sha256(normalise(answer, decimals).encode()).hexdigest()
+
+
+def _most_confused(matrix) -> tuple[int, int]:
+    off = torch.as_tensor(matrix).clone()
+    off.fill_diagonal_(0)
+    flat = int(off.argmax())
+    return flat // off.shape[0], flat % off.shape[0]
+
+
+EXERCISES: dict[str, Exercise] = {
+    "01.fives": Exercise(
+        "count the labels equal to 5 in the training set: (labels == 5).sum().item()",),
+    "01.black_pixel": Exercise(
+        "a black pixel is 0 after ToTensor; apply (x - mean) / std with the two constants", decimals=2),
+    "01.batches": Exercise("55,000 images in batches of 256: the last batch is smaller but still counts"),
+    "02.conv1_no_padding": Exercise("a 5x5 kernel without padding loses 2 pixels on each side: 28 - 5 + 1"),
+    "02.conv2_parameters": Exercise("16 kernels, each 5x5 over 6 input maps, plus one bias per kernel"),
+    "02.fc1_parameters": Exercise("16 maps of 5x5 flattened is 400 inputs, to 120 outputs, plus 120 biases"),
+    "03.steps": Exercise("optimizer steps = batches per epoch x epochs; len(train_loader) gives batches per epoch"),
+    "03.best_epoch": Exercise("look for the largest value in history.val_acc (epochs count from 1)",
+                              compute=lambda history: history.best_epoch),
+    "04.most_confused": Exercise(
+        "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)",
+        compute=lambda matrix: _most_confused(matrix)),
+    "04.weakest_digit": Exercise("the digit whose per-class accuracy is lowest: min over the 10 values",
+                                 compute=lambda per_class: int(torch.tensor(per_class).argmin())),
+    "04.errors": Exercise("every test image off the diagonal is a mistake: total minus the trace",
+                          compute=lambda matrix: int(torch.as_tensor(matrix).sum() - torch.as_tensor(matrix).trace())),
+    "05.box": Exercise("MNIST fits each digit into a square box smaller than 28x28, leaving a border of 4"),
+    "05.chalk": Exercise("chalk is light on a dark board: which of the two polarities is that?"),
+    "05.number": Exercise("use read_number on images/numbers/1984_paper.jpg and join the digits into a string"),
+    "06.error_rate": Exercise("error rate in percent = 100 - accuracy in percent", decimals=2),
+    "06.best_run": Exercise("the row of the results table with the highest mean test accuracy",
+                            compute=lambda results: max(results, key=lambda r: r["test_acc"])["name"]),
+}
+
+# digests of the fixed answers (made with digest(answer, decimals))
+EXERCISES["01.fives"].digest = "479de61e68a1f232b16498c726ae6afb6de766da18472e8fcbc4bcc5eb153d8b"
+EXERCISES["01.black_pixel"].digest = "c1daef4a2ccfc9f07ba2d11d2bdaf8241de4ba3771f2caddea850af06a88d09f"
+EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e651db08b2fc0b2d6a731"
+EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
+EXERCISES["02.conv2_parameters"].digest = "0edcd7f37d75330b1d55b3353fecdd73dcb60796669ba7f1a45c0985874d883f"
+EXERCISES["02.fc1_parameters"].digest = "ef18688ae6789b7d68916d342992ad26797554f6e54b1a4f15753648bdb94577"
+EXERCISES["03.steps"].digest = "337b02741a9561b611d394e835278d377c8eb54b0fa32f9923e4e90ddb5582b5"
+EXERCISES["05.box"].digest = "f5ca38f748a1d6eaf726b8a42fb575c3c71f1864a8143301782de13da2d9202b"
+EXERCISES["05.chalk"].digest = "460ad073fd6403d4a5d697312df4e5708550b48bd57acba3290248833fbd0360"
+EXERCISES["05.number"].digest = "4dea5c7cb70f50322ec9d734aa4aa078be9227c05251e18991c596f387552370"
+EXERCISES["06.error_rate"].digest = "fd5f48d32c8d55604fd194872b86a8763bec0d2611524e43f09ea0916a5f9eb5"
+
+
+def check(exercise: str, answer, **context) -> bool:
+    """Print whether an answer is right (with a hint if not) and return True or False."""
+    if exercise not in EXERCISES:
+        raise KeyError(f"There is no exercise {exercise!r}; check the name in the notebook.")
+    item = EXERCISES[exercise]
+    if answer is Ellipsis or answer is None:
+        print(f"{exercise}: not answered yet. Hint: {item.hint}.")
+        return False
+    if item.compute is not None:
+        right = normalise(answer, item.decimals) == normalise(item.compute(**context), item.decimals)
+    else:
+        right = digest(answer, item.decimals) == item.digest
+    print(f"{exercise}: correct!" if right else f"{exercise}: not yet. Hint: {item.hint}.")
+    return right
+
