@@ -8,10 +8,10 @@ import torch.nn.functional as F
 
 def random_affine(
     x: torch.Tensor,
-    degrees: float = 12.0,
-    scale: float = 0.12,
-    shift: float = 0.1,
-    shear: float = 0.2,
+    degrees: float = 8.0,
+    scale: float = 0.08,
+    shift: float = 0.08,
+    shear: float = 0.1,
     elastic: float = 0.0,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:

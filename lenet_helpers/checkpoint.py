@@ -66,10 +66,15 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
         raise CheckpointError(f"There is no checkpoint file at {path}; check the path or train first.")
     try:
         loaded = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:
+    except pickle.UnpicklingError as error:
+        if "global" in str(error).lower():  # it names a function or class to call
+            raise CheckpointError(
+                f"{path} holds code or objects other than plain weights, so it was refused and nothing "
+                "in it ran; use a checkpoint saved by lenet train."
+            ) from None
         raise CheckpointError(
-            f"{path} holds objects other than plain weights, so it was refused unopened (nothing "
-            "in it ran); use a checkpoint saved by lenet train."
+            f"{path} is damaged or not a PyTorch checkpoint (nothing in it ran); "
+            "train again or use the bundled weights."
         ) from None
     except Exception:
         raise CheckpointError(

@@ -14,9 +14,12 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from .augment import random_affine
 from .checkpoint import save_checkpoint
+from .data import load_splits
 from .errors import LenetError, TrainingError
 from .evaluation import accuracy, predict
+from .model import build_model
 
 
 @dataclass
@@ -160,6 +163,8 @@ def fit(
     Ctrl-C (or the notebook's stop button) ends training early, keeping all that was learned.
     """
     model.to(device)
+    if device.type == "cpu":  # with channels_last inputs: ~1.8x faster CPU steps (benchmarks/)
+        model.to(memory_format=torch.channels_last)
     optimizer, scheduler = make_optimizer(model, config, len(train_loader))
     history = History(checkpoint=str(checkpoint_path) if checkpoint_path else None)
     best_state = copy.deepcopy(model.state_dict())
@@ -174,7 +179,7 @@ def fit(
             val_loss, val_acc = evaluate(model, val_loader, device)
             _record(history, train_loss, train_acc, val_loss, val_acc, time.perf_counter() - start)
             epochs.set_postfix(val_acc=f"{val_acc:.2%}", sec=f"{history.seconds[-1]:.1f}")
-            if val_acc > history.best_val_acc:
+            if val_acc > history.best_val_acc or not history.best_epoch:
                 history.best_epoch, history.best_val_acc = epoch, val_acc
                 best_state = copy.deepcopy(model.state_dict())
                 if checkpoint_path:
@@ -205,3 +210,44 @@ def _interrupted_message(history: History) -> str:
         f"Training was interrupted after {len(history.val_acc)} epoch(s); the best model "
         f"(epoch {history.best_epoch}, validation accuracy {history.best_val_acc:.2%}) is kept{where}."
     )
+
+
+def augmentation(config: TrainConfig, device: torch.device) -> Callable[[torch.Tensor], torch.Tensor] | None:
+    """The batch transform a config asks for: seeded random affine distortions, or None."""
+    if not config.augment:
+        return None
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    return lambda x: random_affine(x, generator=generator)
+
+
+@dataclass
+class TrainResult:
+    """A finished run: the model (best epoch), its history and the final test scores."""
+
+    model: nn.Module
+    history: History
+    test_loss: float
+    test_acc: float
+
+
+def train_model(
+    config: TrainConfig,
+    data_dir: str | Path,
+    device: torch.device,
+    checkpoint_path: str | Path | None = None,
+    progress: bool = True,
+) -> TrainResult:
+    """The whole recipe, as `lenet train` runs it: data, model, fit, one test at the end."""
+    set_seed(config.seed)
+    splits = load_splits(Path(data_dir), config.batch_size, config.val_size, config.seed, device)
+    model = build_model(config.architecture).to(device)
+    history = fit(model, splits.train, splits.val, config, device, checkpoint_path,
+                  augmentation(config, device), progress)
+    if history.interrupted:
+        return TrainResult(model, history, float("nan"), float("nan"))
+    test_loss, test_acc = evaluate(model, splits.test, device)
+    if checkpoint_path:
+        metrics = {"val_acc": history.best_val_acc, "epoch": history.best_epoch, "test_acc": test_acc,
+                   "test_loss": test_loss, "seconds": sum(history.seconds)}
+        save_checkpoint(checkpoint_path, model, config, metrics)  # the best epoch, now with its test score
+    return TrainResult(model, history, test_loss, test_acc)
