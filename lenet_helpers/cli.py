@@ -4,6 +4,7 @@ import argparse
 import json
 import platform
 import sys
+from pathlib import Path
 
 import torch
 
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--batch-size", type=int, help="images per step (default 256)")
     train.add_argument("--lr", type=float, help="peak learning rate (default 0.01)")
+    train.add_argument("--weight-decay", type=float, help="AdamW weight decay (default 0)")
+    train.add_argument("--val-size", type=int, help="training images held out for validation (default 5000)")
     train.add_argument("--schedule", choices=["onecycle", "constant"], help="learning-rate schedule")
     train.add_argument("--architecture", choices=["lenet5", "lenet5-classic"], help="network (default lenet5)")
     train.add_argument("--augment", action="store_true", help="random affine distortions of training batches")
@@ -52,6 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run_evaluate)
 
+    predict = commands.add_parser("predict", help="read handwritten digits in image files or folders")
+    predict.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders of them")
+    predict.add_argument("--weights", help="checkpoint file (default: the bundled weights)")
+    predict.add_argument("--number", action="store_true", help="each image is a row of digits: read the number")
+    predict.add_argument("--polarity", default="auto", choices=["auto", "dark-on-light", "light-on-dark"],
+                         help="ink darker or lighter than the paper (default: decide per image)")
+    predict.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    predict.add_argument("--json", action="store_true", help="print one JSON array, one object per image")
+    predict.set_defaults(handler=run_predict)
+
+    course = commands.add_parser("course", help="instructor tools for the notebooks")
+    course_commands = course.add_subparsers(dest="course_command", required=True, metavar="COMMAND")
+    student = course_commands.add_parser("student", help="write student copies without the solutions")
+    student.add_argument("out", metavar="OUT_DIR", help="folder for the student notebooks")
+    student.add_argument("--notebooks", default="notebooks", help="folder of the instructor notebooks")
+    student.set_defaults(handler=run_student)
+
     info = commands.add_parser("info", help="versions, device, where data and weights are")
     info.add_argument("--data-dir", help="folder holding MNIST/raw (default $LENET_DATA_DIR or ./data)")
     info.set_defaults(handler=run_info)
@@ -59,44 +79,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_train(args) -> int:
-    from .data import find_data_dir, load_splits
-    from .model import build_model
-    from .training import TrainConfig, evaluate, fit, get_device, set_seed
+    from .data import find_data_dir
+    from .training import TrainConfig, get_device, train_model
 
-    overrides = {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "schedule", "architecture")}
-    config = TrainConfig(seed=args.seed, augment=args.augment,
-                         **{k: v for k, v in overrides.items() if v is not None})
+    names = ("epochs", "batch_size", "lr", "weight_decay", "schedule", "architecture", "val_size")
+    overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
+    config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)
-    set_seed(config.seed)
-    splits = load_splits(find_data_dir(args.data_dir), config.batch_size, config.val_size, config.seed, device)
-    model = build_model(config.architecture).to(device)
-    transform = None
-    if config.augment:
-        from .augment import random_affine
-
-        generator = torch.Generator(device=device).manual_seed(config.seed)
-        transform = lambda x: random_affine(x, generator=generator)  # noqa: E731
-    if not args.quiet and not args.json:
+    quiet = args.quiet or args.json
+    if not quiet:
         print(f"Training {config.architecture} on {device} for {config.epochs} epochs "
-              f"({splits.train.num_examples:,} training, {splits.val.num_examples:,} validation images).")
-    history = fit(model, splits.train, splits.val, config, device, args.out, transform,
-                  progress=not args.quiet and not args.json)
+              f"(seed {config.seed}, augment {config.augment}); checkpoint: {args.out}")
+    result = train_model(config, find_data_dir(args.data_dir), device, args.out, progress=not quiet)
+    history = result.history
     if history.interrupted:
         return 130
-    test_loss, test_acc = evaluate(model, splits.test, device)
-    from .checkpoint import read_checkpoint, save_checkpoint
-
-    metrics = read_checkpoint(args.out)["metrics"] | {"test_acc": test_acc, "test_loss": test_loss,
-                                                      "seconds": sum(history.seconds)}
-    save_checkpoint(args.out, model, config, metrics)
     if args.json:
         print(json.dumps({"checkpoint": args.out, "best_epoch": history.best_epoch,
-                          "val_accuracy": history.best_val_acc, "test_accuracy": test_acc,
+                          "val_accuracy": history.best_val_acc, "test_accuracy": result.test_acc,
                           "seconds": sum(history.seconds)}))
     else:
         print(f"Best epoch {history.best_epoch}: validation accuracy {history.best_val_acc:.2%}; "
               f"saved to {args.out}.")
-        print(f"Test accuracy: {test_acc:.2%} ({sum(history.seconds):.1f} s of training)")
+        print(f"Test accuracy: {result.test_acc:.2%} ({sum(history.seconds):.1f} s of training)")
     return 0
 
 
@@ -121,6 +126,57 @@ def run_evaluate(args) -> int:
     print(f"Test accuracy: {result['accuracy']:.2%} on {result['n']:,} images")
     for digit, value in enumerate(result["per_class"]):
         print(f"  digit {digit}: {value:.2%}")
+    return 0
+
+
+def run_predict(args) -> int:
+    from .checkpoint import load_model
+    from .errors import ImageError
+    from .inference import read_digit, read_number
+    from .preprocess import IMAGE_SUFFIXES, image_files
+    from .training import get_device
+
+    model, info = load_model(args.weights, get_device(args.device))
+    results = []
+    for path in args.paths:
+        files = image_files([path])
+        if Path(path).is_dir() and not files:
+            kinds = ", ".join(sorted(IMAGE_SUFFIXES))
+            results.append({"path": path, "error": f"{path} holds no images ({kinds}); check the folder."})
+        for file in files:
+            try:
+                if args.number:
+                    number, digits = read_number(model, file, info["normalization"], args.polarity)
+                    results.append({"path": str(file), "number": number,
+                                    "digits": [_prediction_json(p) for p in digits]})
+                else:
+                    prediction = read_digit(model, file, info["normalization"], args.polarity)
+                    results.append({"path": str(file), **_prediction_json(prediction)})
+            except ImageError as error:
+                results.append({"path": str(file), "error": str(error)})
+    if args.json:
+        print(json.dumps(results))
+    for result in [] if args.json else results:
+        if "error" in result:
+            print(f"{result['path']}: error: {result['error']}")
+        elif args.number:
+            confidences = ", ".join(f"{d['confidence']:.0%}" for d in result["digits"])
+            print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})")
+        else:
+            print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%})")
+    return 1 if any("error" in r for r in results) else 0
+
+
+def _prediction_json(prediction) -> dict:
+    return {"digit": prediction.digit, "confidence": round(prediction.confidence, 6),
+            "probabilities": prediction.probabilities}
+
+
+def run_student(args) -> int:
+    from .course import write_student_copies
+
+    written = write_student_copies(Path(args.notebooks), Path(args.out))
+    print(f"Wrote {len(written)} student notebooks to {args.out} (solutions replaced by placeholders).")
     return 0
 
 
