@@ -370,3 +370,13 @@ def image_files(paths: list[str | os.PathLike]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def naive_prepare(source: Source, mean: float = MNIST_MEAN, std: float = MNIST_STD) -> tuple[np.ndarray, torch.Tensor]:
+    """The seed tutorial's pipeline, kept for comparison: gray, squash to 28x28, invert.
+
+    Returns (pixels, tensor). It ignores polarity, position, size, light and stroke width.
+    """
+    original, _ = read_image(source)
+    pixels = 1.0 - cv2.resize(to_gray(original), (28, 28), interpolation=cv2.INTER_AREA)
+    return pixels, to_tensor(pixels, mean, std)
