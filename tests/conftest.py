@@ -1,0 +1,44 @@
+"""Shared fixtures: tiny MNIST-layout IDX files written by the tests, and the real data if present."""
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+from idx_files import fake_digits, write_idx
+
+from lenet_helpers.data import missing_files
+
+
+@pytest.fixture
+def tiny_mnist(tmp_path: Path) -> Path:
+    """A data folder in torchvision's layout with 300 training and 60 test images."""
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for prefix, n, seed in (("train", 300, 0), ("t10k", 60, 1)):
+        images, labels = fake_digits(n, seed)
+        write_idx(raw / f"{prefix}-images-idx3-ubyte", images, 2051)
+        write_idx(raw / f"{prefix}-labels-idx1-ubyte", labels, 2049)
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The full MNIST from $LENET_DATA_DIR; the test is skipped, with the reason, without it."""
+    root = os.environ.get("LENET_DATA_DIR")
+    if not root:
+        pytest.skip("LENET_DATA_DIR is not set, so the real MNIST is not available to this test")
+    if missing_files(Path(root)):
+        pytest.skip(f"LENET_DATA_DIR={root} does not hold the four MNIST files in MNIST/raw")
+    return Path(root)
+
+
+@pytest.fixture(autouse=True)
+def _no_download(monkeypatch):
+    """Tests never reach the network: a missing dataset behaves as on an offline laptop."""
+    monkeypatch.setattr("lenet_helpers.data._download", lambda root: None)
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    torch.manual_seed(0)

@@ -1,0 +1,74 @@
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lenet_helpers.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
+from lenet_helpers.errors import LenetError
+from lenet_helpers.exercises import EXERCISES, check
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+
+
+def test_strip_solutions_keeps_indentation_and_the_rest():
+    source = f"x = 1\nif True:\n    {BEGIN}\n    answer = 42\n    {END}\ncheck(answer)"
+    assert strip_solutions(source) == f"x = 1\nif True:\n    {PLACEHOLDER}\ncheck(answer)"
+    with pytest.raises(LenetError, match="never closed"):
+        strip_solutions(f"{BEGIN}\nanswer = 1")
+
+
+def solution_lines(notebook: dict) -> list[str]:
+    lines, inside = [], False
+    for cell in notebook["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if line.strip() in (BEGIN, END):
+                inside = line.strip() == BEGIN
+            elif inside and line.strip():
+                lines.append(line.strip())
+    return lines
+
+
+def test_student_copies_hold_no_solution_and_are_valid(tmp_path):
+    written = write_student_copies(NOTEBOOKS, tmp_path)
+    assert [p.name for p in written] == sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    for path in written:
+        original = json.loads((NOTEBOOKS / path.name).read_text())
+        solutions = solution_lines(original)
+        assert solutions, f"{path.name} has no exercise solutions between markers"
+        student = nbformat.read(path, as_version=4)
+        nbformat.validate(student)
+        text = "\n".join("".join(c["source"]) for c in student.cells if c.cell_type == "code")
+        assert BEGIN not in text and END not in text and PLACEHOLDER in text
+        for line in solutions:
+            assert line not in text.splitlines(), f"{path.name} still holds solution line {line!r}"
+
+
+def test_student_copy_refuses_to_overwrite_the_originals():
+    with pytest.raises(LenetError, match="overwrite"):
+        write_student_copies(NOTEBOOKS, NOTEBOOKS)
+
+
+def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    [path] = [p for p in write_student_copies(NOTEBOOKS, tmp_path) if p.name.startswith("02_")]
+    notebook = nbformat.read(path, as_version=4)
+    with pytest.raises(CellExecutionError, match="NotImplementedError"):
+        NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    failed = [c for c in notebook.cells if c.cell_type == "code" and any(o.get("output_type") == "error"
+                                                                         for o in c.get("outputs", []))]
+    assert len(failed) == 1 and PLACEHOLDER in failed[0].source
+
+
+def test_checks_say_correct_or_hint_never_the_answer(capsys):
+    assert check("02.conv2_parameters", 2416)
+    assert not check("02.conv2_parameters", 2400)
+    assert not check("02.conv2_parameters", ...)
+    out = capsys.readouterr().out
+    assert "correct!" in out and "Hint:" in out and "2416" not in out
+    source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
+    assert "2416" not in source and "48120" not in source
+    assert check("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
+    assert all(item.digest or item.compute for item in EXERCISES.values())

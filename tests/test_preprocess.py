@@ -1,0 +1,164 @@
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from lenet_helpers.data import mnist_transform
+from lenet_helpers.errors import ImageError
+from lenet_helpers.preprocess import group_digits, image_files, prepare, prepare_number, to_tensor
+
+
+def seven(size=400, thickness=24, offset=(0, 0), scale=1.0) -> np.ndarray:
+    """A dark 7 on white paper, as a gray uint8 image."""
+    image = np.full((size, size), 240, np.uint8)
+    s, (ox, oy) = scale * size / 400, offset
+    points = np.array([[120, 80], [280, 80], [170, 330]]) * s + [ox, oy]
+    cv2.polylines(image, [points.astype(np.int32)], False, 20, max(1, int(thickness * s)), cv2.LINE_AA)
+    return image
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
+
+
+def png_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_output_is_mnist_style():
+    p = prepare(seven())
+    assert p.tensor.shape == (1, 1, 28, 28)
+    assert p.pixels.shape == (28, 28) and p.pixels.min() >= 0 and p.pixels.max() <= 1
+    assert p.light_background
+    ys, xs = np.nonzero(p.pixels > 0.05)
+    assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 <= 22  # fitted into 20x20 (+ blur)
+    mass = p.pixels / p.pixels.sum()
+    cy, cx = (mass * np.arange(28)[:, None]).sum(), (mass * np.arange(28)[None, :]).sum()
+    assert abs(cy - 13.5) < 0.5 and abs(cx - 13.5) < 0.5  # centred by centre of mass
+    assert p.pixels[:2].max() == 0 and p.pixels[:, :2].max() == 0  # a black border as in MNIST
+
+
+def test_tensor_is_normalised_exactly_like_training_images():
+    p = prepare(seven())
+    as_uint8 = (p.pixels * 255).round().astype(np.uint8)
+    expected = mnist_transform()(as_uint8)[None]
+    assert np.allclose(p.tensor.numpy(), expected.numpy(), atol=0.01)
+    assert np.allclose(to_tensor(np.zeros((28, 28))).numpy(), -0.1307 / 0.3081)
+
+
+def test_shifted_scaled_and_inverted_digits_give_the_same_input():
+    reference = prepare(seven()).pixels
+    assert similarity(prepare(seven(offset=(90, 50))).pixels, reference) > 0.95
+    assert similarity(prepare(seven(scale=0.4)).pixels, reference) > 0.9
+    assert similarity(prepare(255 - seven()).pixels, reference) > 0.95
+    assert not prepare(255 - seven()).light_background
+
+
+def test_transparent_canvas_export_is_composited_on_the_right_background():
+    ink = 255 - seven()
+    rgba = np.zeros((400, 400, 4), np.uint8)  # black RGB everywhere; the ink lives in alpha
+    rgba[:, :, 3] = ink
+    reference = prepare(seven()).pixels
+    assert similarity(prepare(png_bytes(rgba)).pixels, reference) > 0.95
+    rgba[:, :, :3] = 255  # white strokes on transparency
+    assert similarity(prepare(png_bytes(rgba)).pixels, reference) > 0.95
+
+
+def test_noise_specks_and_uneven_light_are_ignored():
+    rng = np.random.default_rng(0)
+    image = seven().astype(np.float32)
+    image *= np.linspace(0.55, 1.0, 400)[None, :]  # light falling from the right
+    for x, y in rng.integers(10, 390, (25, 2)):
+        cv2.circle(image, (int(x), int(y)), 2, 30, -1)
+    image += rng.normal(0, 6, image.shape)
+    p = prepare(np.clip(image, 0, 255).astype(np.uint8))
+    assert similarity(p.pixels, prepare(seven()).pixels) > 0.9
+
+
+def test_sixteen_bit_colour_and_exif_rotation(tmp_path):
+    gray16 = (seven().astype(np.uint16) * 257)
+    path16 = tmp_path / "scan.png"
+    Image.fromarray(gray16).save(path16)
+    reference = prepare(seven()).pixels
+    assert similarity(prepare(path16).pixels, reference) > 0.95
+    blue = np.dstack([np.full((400, 400), 250, np.uint8)] * 3)
+    blue[seven() < 128] = (40, 60, 170)
+    assert similarity(prepare(blue[:, :, ::-1].copy()).pixels, reference) > 0.9  # arrays are BGR
+    sideways = np.rot90(seven(), k=1).copy()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 clockwise to display"
+    Image.fromarray(sideways).save(tmp_path / "phone.jpg", exif=exif.tobytes(), quality=95)
+    assert similarity(prepare(tmp_path / "phone.jpg").pixels, reference) > 0.9
+
+
+def test_hairline_and_marker_strokes_get_mnist_width():
+    thin = prepare(seven(thickness=2)).pixels
+    thick = prepare(seven(thickness=70)).pixels
+    normal = prepare(seven()).pixels
+    for pixels in (thin, thick):
+        assert 0.5 < (pixels > 0.5).sum() / (normal > 0.5).sum() < 2
+        assert similarity(pixels, normal) > 0.8
+
+
+def test_large_photo_is_downscaled_while_decoding(tmp_path):
+    big = cv2.resize(seven(), (8000, 6000), interpolation=cv2.INTER_LINEAR)
+    Image.fromarray(big).save(tmp_path / "48mp.jpg", quality=80)
+    p = prepare(tmp_path / "48mp.jpg")
+    assert max(p.original.shape[:2]) <= 1280
+    assert similarity(p.pixels, prepare(seven()).pixels) > 0.85
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: p.write_text("hello, I am text"), "not an image file"),
+        (lambda p: p.write_text("<html><body>404</body></html>"), "not an image file"),
+        (lambda p: p.write_bytes(png_bytes(seven())[:300]), "truncated or damaged"),
+        (lambda p: Image.new("L", (1, 1)).save(p, "PNG"), "only 1x1 pixels"),
+        (lambda p: Image.new("RGB", (300, 200), (250, 250, 250)).save(p, "PNG"), "shows no ink"),
+    ],
+)
+def test_bad_images_are_one_sentence_naming_the_file(tmp_path, make, words):
+    path = tmp_path / "digit.jpg"
+    make(path)
+    with pytest.raises(ImageError, match=words) as error:
+        prepare(path)
+    assert str(path) in str(error.value)
+
+
+def test_truncated_jpeg_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    Image.fromarray(seven()).save(buffer, "JPEG")
+    (tmp_path / "cut.jpg").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ImageError, match="truncated or damaged"):
+        prepare(tmp_path / "cut.jpg")
+
+
+def test_missing_path_and_folder():
+    with pytest.raises(ImageError, match="does not exist"):
+        prepare("no/such/file.png")
+
+
+def test_number_is_split_left_to_right_keeping_strokes_of_one_digit():
+    image = np.full((200, 600), 255, np.uint8)
+    cv2.line(image, (60, 40), (60, 160), 0, 12)  # a 1
+    cv2.line(image, (200, 40), (200, 160), 0, 12)  # a 4 in two strokes
+    cv2.line(image, (240, 40), (160, 120), 0, 12)
+    cv2.line(image, (160, 120), (260, 120), 0, 12)
+    cv2.circle(image, (420, 100), 60, 0, 12)  # a 0
+    digits = prepare_number(image)
+    assert len(digits) == 3
+    assert [d.box[0] for d in digits] == sorted(d.box[0] for d in digits)
+    pieces = [{"x": 0, "w": 10}, {"x": 30, "w": 10}, {"x": 32, "w": 6}]
+    assert [len(g) for g in group_digits(pieces)] == [1, 2]
+
+
+def test_image_files_expands_folders_in_order(tmp_path):
+    for name in ("b.png", "a.jpg", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in image_files([tmp_path])] == ["a.jpg", "b.png"]

@@ -1,0 +1,96 @@
+import pytest
+import torch
+
+from lenet_helpers.checkpoint import load_model
+from lenet_helpers.data import load_splits
+from lenet_helpers.errors import LenetError, TrainingError
+from lenet_helpers.model import LeNet5
+from lenet_helpers.training import TrainConfig, evaluate, fit, get_device, make_optimizer, set_seed, train_one_epoch
+
+CPU = torch.device("cpu")
+
+
+def small_run(root, seed=0, epochs=2, **kwargs):
+    config = TrainConfig(epochs=epochs, batch_size=32, val_size=50, seed=seed)
+    set_seed(seed)
+    splits = load_splits(root, config.batch_size, config.val_size, seed)
+    model = LeNet5()
+    history = fit(model, splits.train, splits.val, config, CPU, progress=False, **kwargs)
+    return model, history, splits
+
+
+def test_get_device_prefers_accelerators_and_refuses_missing_ones(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert get_device() == torch.device("cpu")
+    with pytest.raises(LenetError, match="no cuda device"):
+        get_device("cuda")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert get_device() == torch.device("mps")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert get_device() == torch.device("cuda")
+    with pytest.raises(LenetError, match="Unknown device"):
+        get_device("tpu")
+
+
+def test_loss_decreases_on_a_small_batch():
+    set_seed(0)
+    model = LeNet5()
+    x, y = torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,))
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = [train_one_epoch(model, [(x, y)], optimizer, CPU, progress=False)[0] for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_fit_learns_records_history_and_keeps_the_best_epoch(tiny_mnist, tmp_path):
+    path = tmp_path / "best.pt"
+    model, history, splits = small_run(tiny_mnist, epochs=4, checkpoint_path=path)
+    assert len(history.train_loss) == len(history.val_acc) == len(history.seconds) == 4
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.best_val_acc == max(history.val_acc) > 0.5
+    assert history.best_epoch == history.val_acc.index(max(history.val_acc)) + 1
+    saved, info = load_model(path)
+    assert info["metrics"]["epoch"] == history.best_epoch
+    assert evaluate(saved, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)
+    assert evaluate(model, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)
+
+
+def test_same_seed_same_weights_on_cpu(tiny_mnist):
+    a, _, _ = small_run(tiny_mnist, seed=7)
+    b, _, _ = small_run(tiny_mnist, seed=7)
+    c, _, _ = small_run(tiny_mnist, seed=8)
+    for (name, wa), wb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
+        assert torch.equal(wa, wb), name
+    assert not all(torch.equal(wa, wc) for wa, wc in zip(a.state_dict().values(), c.state_dict().values(),
+                                                         strict=True))
+
+
+def test_nan_loss_stops_with_a_sentence(tiny_mnist):
+    with pytest.raises(TrainingError, match="loss became nan .* lower the learning rate"):
+        small_run(tiny_mnist, transform=lambda x: x * float("nan"))
+
+
+def test_interrupt_keeps_best_checkpoint_and_history(tiny_mnist, tmp_path, capsys):
+    calls = {"n": 0}
+
+    def interrupt_in_second_epoch(x):
+        calls["n"] += 1
+        if calls["n"] > 9:  # 250 images / 32 = 8 batches an epoch
+            raise KeyboardInterrupt
+        return x
+
+    path = tmp_path / "best.pt"
+    model, history, _ = small_run(tiny_mnist, epochs=3, checkpoint_path=path, transform=interrupt_in_second_epoch)
+    assert history.interrupted
+    assert len(history.val_acc) == 1 and history.best_epoch == 1
+    assert path.exists()
+    saved, _ = load_model(path)
+    for a, b in zip(saved.state_dict().values(), model.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    out = capsys.readouterr().out
+    assert "interrupted after 1 epoch(s)" in out and str(path) in out
+
+
+def test_unknown_schedule_is_refused():
+    with pytest.raises(LenetError, match="Unknown schedule"):
+        make_optimizer(LeNet5(), TrainConfig(schedule="cosine"), 10)
