@@ -1,0 +1,83 @@
+"""How far the same ~62k-parameter LeNet-5 goes: architecture, schedule, augmentation, 3 seeds.
+
+    OMP_WAIT_POLICY=PASSIVE python benchmarks/accuracy.py [--data-dir D] [--epochs 30] [--out FILE]
+
+Every variant trains on the same 55,000 images with the same number of epochs; the best
+recipe (modern network, one-cycle schedule, augmentation) runs with three seeds. Prints a
+table and writes benchmarks/results/accuracy.json, which lesson 06 reads.
+Target on 2 CPU cores: >= 99.45 % mean test accuracy in <= 3 minutes per seed.
+"""
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from common import check_environment, machine
+
+from lenet_helpers.data import find_data_dir
+from lenet_helpers.training import TrainConfig, get_device, train_model
+
+BEST = "modern, one-cycle, augmentation"
+
+
+def variants(epochs: int) -> list[tuple[str, dict, int]]:
+    """(name, config overrides, seeds) of every run in the comparison."""
+    return [
+        ("modern, one-cycle, 5 epochs (default)", {"epochs": 5}, 1),
+        ("classic 1998, constant lr", {"architecture": "lenet5-classic", "schedule": "constant", "lr": 1e-3}, 1),
+        ("classic 1998, one-cycle", {"architecture": "lenet5-classic"}, 1),
+        ("classic 1998, one-cycle, augmentation", {"architecture": "lenet5-classic", "augment": True}, 1),
+        ("modern, constant lr", {"schedule": "constant", "lr": 1e-3}, 1),
+        ("modern, one-cycle", {}, 1),
+        (BEST, {"augment": True}, 3),
+    ]
+
+
+def run(name: str, overrides: dict, seeds: int, epochs: int, data_dir: Path, device) -> dict:
+    scores, seconds = [], []
+    for seed in range(seeds):
+        config = TrainConfig(**{"epochs": epochs, "seed": seed, **overrides})
+        start = time.perf_counter()
+        result = train_model(config, data_dir, device, progress=False)
+        seconds.append(time.perf_counter() - start)
+        scores.append(result.test_acc)
+        print(f"  {name}, seed {seed}: {result.test_acc:.2%} in {seconds[-1]:.0f} s", flush=True)
+    return {
+        "name": name,
+        "config": TrainConfig(**{"epochs": epochs, **overrides}).__dict__ | {"seed": list(range(seeds))},
+        "seeds": seeds,
+        "test_acc": statistics.mean(scores),
+        "test_acc_std": statistics.stdev(scores) if seeds > 1 else 0.0,
+        "test_acc_per_seed": scores,
+        "seconds": statistics.mean(seconds),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--only-best", action="store_true", help="run the best recipe only")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "accuracy.json"))
+    args = parser.parse_args()
+    check_environment()
+    data_dir, device = find_data_dir(args.data_dir), get_device()
+    chosen = [v for v in variants(args.epochs) if not args.only_best or v[0] == BEST]
+    runs = [run(name, overrides, seeds, args.epochs, data_dir, device) for name, overrides, seeds in chosen]
+    print(f"\n{'run':<42} {'test accuracy':>16} {'seconds':>8}   on {machine()}")
+    for r in runs:
+        spread = f"± {100 * r['test_acc_std']:.2f}" if r["seeds"] > 1 else ""
+        print(f"{r['name']:<42} {100 * r['test_acc']:7.2f} % {spread:<7} {r['seconds']:8.0f}")
+    best = next(r for r in runs if r["name"] == BEST)
+    verdict = best["test_acc"] >= 0.9945 and best["seconds"] <= 180
+    print(f"\ntarget >= 99.45 % mean in <= 180 s per seed: {'met' if verdict else 'NOT met'} "
+          f"({100 * best['test_acc']:.2f} %, {best['seconds']:.0f} s)")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"machine": machine(), "epochs": args.epochs, "runs": runs}, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
