@@ -87,18 +87,23 @@ EXERCISES["05.number"].digest = "4dea5c7cb70f50322ec9d734aa4aa078be9227c05251e18
 EXERCISES["06.error_rate"].digest = "fd5f48d32c8d55604fd194872b86a8763bec0d2611524e43f09ea0916a5f9eb5"
 
 
-def check(exercise: str, answer, **context) -> bool:
-    """Print whether an answer is right (with a hint if not) and return True or False."""
+def passed(exercise: str, answer, **context) -> bool | None:
+    """True if the answer is right, False if not, None if it is still a placeholder."""
     if exercise not in EXERCISES:
         raise KeyError(f"There is no exercise {exercise!r}; check the name in the notebook.")
     item = EXERCISES[exercise]
     if answer is Ellipsis or answer is None:
-        print(f"{exercise}: not answered yet. Hint: {item.hint}.")
-        return False
+        return None
     if item.compute is not None:
-        right = normalise(answer, item.decimals) == normalise(item.compute(**context), item.decimals)
-    else:
-        right = digest(answer, item.decimals) == item.digest
-    print(f"{exercise}: correct!" if right else f"{exercise}: not yet. Hint: {item.hint}.")
-    return right
+        return normalise(answer, item.decimals) == normalise(item.compute(**context), item.decimals)
+    return digest(answer, item.decimals) == item.digest
 
+
+def check(exercise: str, answer, **context) -> None:
+    """Print whether an answer is right, or a hint (never the answer itself)."""
+    verdict = passed(exercise, answer, **context)
+    hint = EXERCISES[exercise].hint
+    if verdict is None:
+        print(f"{exercise}: not answered yet. Hint: {hint}.")
+    else:
+        print(f"{exercise}: correct!" if verdict else f"{exercise}: not yet. Hint: {hint}.")

@@ -21,6 +21,7 @@ from .errors import ImageError
 
 WORK_SIZE = 640  # longest side while looking for ink: enough for a digit, fast for a 48 MP photo
 MIN_SIDE = 8  # smaller images cannot hold a readable digit
+MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 STROKE_RANGE = (0.07, 0.17)  # stroke width / digit size seen in MNIST (10th-90th pct: 0.08-0.15)
 
@@ -32,7 +33,7 @@ class Prepared:
     """A digit ready for the model, with every intermediate step of the preparation."""
 
     name: str  # file name, or a description for bytes and arrays
-    original: np.ndarray  # RGB or gray as read, at most WORK_SIZE on its longest side
+    original: np.ndarray  # RGB or gray as read, brought to 256..WORK_SIZE on its longest side
     gray: np.ndarray  # float [0, 1], transparency composited, 1 = white
     light_background: bool  # polarity: dark ink on light paper (then inverted)
     ink: np.ndarray  # float [0, 1], ink bright, uneven lighting removed
@@ -77,7 +78,7 @@ def _decode(data: bytes, name: str) -> np.ndarray:
         raise ImageError(f"{name} is empty (0 bytes); save or copy the image again.")
     try:
         image = Image.open(io.BytesIO(data))
-        image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # JPEG: decode at 1/2..1/8 size, fast and small
+        image.draft(image.mode, (WORK_SIZE, WORK_SIZE))  # JPEG: decode at 1/2..1/8 size, fast and small
         image = ImageOps.exif_transpose(image)
         image.load()
     except UnidentifiedImageError:
@@ -117,13 +118,16 @@ def to_float(array: np.ndarray) -> np.ndarray:
     return array / 255.0 if array.max() > 1.0 else array
 
 
-def shrink(array: np.ndarray, size: int = WORK_SIZE) -> np.ndarray:
-    """Downscale so the longest side is at most `size` (area averaging keeps thin strokes)."""
-    scale = size / max(array.shape[:2])
-    if scale >= 1:
+def rescale(array: np.ndarray, size: int = WORK_SIZE, smallest: int = 256) -> np.ndarray:
+    """Bring the longest side to at most `size` (area averaging keeps thin strokes), and
+    enlarge tiny images (an MNIST-sized 28x28) to `smallest`, so every step sees similar scales."""
+    longest = max(array.shape[:2])
+    scale = size / longest if longest > size else smallest / longest if longest < smallest else 1.0
+    if scale == 1.0:
         return array
     width, height = round(array.shape[1] * scale), round(array.shape[0] * scale)
-    return cv2.resize(array, (width, height), interpolation=cv2.INTER_AREA)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    return cv2.resize(array, (width, height), interpolation=interpolation)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -168,7 +172,8 @@ def remove_background(ink: np.ndarray) -> np.ndarray:
     background = cv2.resize(background, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = np.clip(ink - background, 0, 1)
     top = float(np.percentile(flat, 99.9))
-    return np.clip(flat / top, 0, 1) if top > 0 else flat
+    # stretch the ink to full strength, unless there is none: blank paper stays blank
+    return np.clip(flat / top, 0, 1) if top > MIN_CONTRAST else flat
 
 
 def ink_mask(ink: np.ndarray, name: str = "image") -> np.ndarray:
@@ -213,6 +218,14 @@ def near(piece: dict, main: dict, margin: float = 0.5) -> bool:
         or piece["y"] > main["y"] + main["h"] + my
         or piece["y"] + piece["h"] < main["y"] - my
     )
+
+
+def union(pieces: list[dict], shape: tuple[int, int]) -> np.ndarray:
+    """One mask holding the ink of all the given pieces."""
+    mask = np.zeros(shape, bool)
+    for piece in pieces:
+        mask |= piece["mask"]
+    return mask
 
 
 def fit_digit(mask: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]:
@@ -287,7 +300,7 @@ def find_ink(
 ) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray, list[dict], str]:
     """Steps shared by one digit and a number: read, gray, polarity, background, pieces of ink."""
     original, name = read_image(source, name)
-    original = shrink(original)
+    original = rescale(original)
     gray = to_gray(original)
     if polarity == "auto":
         light = has_light_background(gray)
@@ -318,10 +331,7 @@ def prepare(
     """One image of one digit -> MNIST-style model input, keeping every step."""
     original, gray, light, ink, pieces, name = find_ink(source, polarity, name)
     main = max(pieces, key=lambda p: p["area"])
-    mask = np.zeros(ink.shape, bool)
-    for piece in pieces:
-        if near(piece, main):
-            mask |= piece["mask"]
+    mask = union([p for p in pieces if near(p, main)], ink.shape)
     return _finish(name, original, gray, light, ink, mask, mean, std)
 
 
@@ -354,9 +364,7 @@ def prepare_number(
     pieces = [p for p in pieces if p["h"] >= 0.25 * tallest or p["area"] >= 0.3 * max(q["area"] for q in pieces)]
     prepared = []
     for i, group in enumerate(group_digits(pieces)):
-        mask = np.zeros(ink.shape, bool)
-        for piece in group:
-            mask |= piece["mask"]
+        mask = union(group, ink.shape)
         prepared.append(_finish(f"{name} [digit {i + 1}]", original, gray, light, ink, mask, mean, std))
     return prepared
 

@@ -6,7 +6,7 @@ import pytest
 
 from lenet_helpers.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
 from lenet_helpers.errors import LenetError
-from lenet_helpers.exercises import EXERCISES, check
+from lenet_helpers.exercises import EXERCISES, check, passed
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
@@ -63,12 +63,18 @@ def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
 
 
 def test_checks_say_correct_or_hint_never_the_answer(capsys):
-    assert check("02.conv2_parameters", 2416)
-    assert not check("02.conv2_parameters", 2400)
-    assert not check("02.conv2_parameters", ...)
-    out = capsys.readouterr().out
-    assert "correct!" in out and "Hint:" in out and "2416" not in out
+    assert passed("02.conv2_parameters", 2416) is True
+    assert passed("02.conv2_parameters", 2400) is False
+    assert passed("02.conv2_parameters", ...) is None
+    check("02.conv2_parameters", 2416)
+    check("02.conv2_parameters", 2400)
+    check("02.conv2_parameters", ...)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "02.conv2_parameters: correct!"
+    assert lines[1].startswith("02.conv2_parameters: not yet. Hint: ") and "2416" not in lines[1]
+    assert lines[2].startswith("02.conv2_parameters: not answered yet. Hint: ")
     source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
     assert "2416" not in source and "48120" not in source
-    assert check("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
+    assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
+    assert passed("05.chalk", " Light-on-dark") and passed("01.black_pixel", -0.4242)
     assert all(item.digest or item.compute for item in EXERCISES.values())
