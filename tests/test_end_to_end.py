@@ -1,0 +1,52 @@
+"""The course's promises on the real MNIST (skipped, with the reason, where it is absent)."""
+
+import json
+from pathlib import Path
+
+from lenet_helpers.cli import main
+
+IMAGES = Path(__file__).parent.parent / "images"
+
+
+def test_default_recipe_reaches_99_percent(real_data, tmp_path, capsys):
+    out = tmp_path / "lenet5.pt"
+    assert main(["train", "--data-dir", str(real_data), "--out", str(out), "--device", "cpu", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["test_accuracy"] >= 0.990
+    assert main(["evaluate", "--weights", str(out), "--data-dir", str(real_data), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"] == result["test_accuracy"]
+
+
+def test_bundled_weights_reach_99_2_percent(real_data, capsys):
+    assert main(["evaluate", "--data-dir", str(real_data), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 10_000 and report["accuracy"] >= 0.992
+    assert min(report["per_class"]) >= 0.98
+
+
+def test_bundled_weights_read_every_sample_photo(capsys):
+    """Needs no dataset: the bundled weights and the images/ folder ship with the course."""
+    assert main(["predict", str(IMAGES), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) >= 30
+    wrong = [r["path"] for r in results if str(r["digit"]) != Path(r["path"]).name[0]]
+    assert not wrong, f"misread: {wrong}"
+    assert main(["predict", "--number", *sorted(map(str, (IMAGES / "numbers").iterdir())), "--json"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert [r["number"] for r in numbers] == [Path(r["path"]).name.split("_")[0] for r in numbers]
+
+
+def test_mnist_digits_survive_the_own_image_preparation(real_data):
+    """MNIST digits fed through `prepare` (as if they were photos) are still read right."""
+    import torch
+
+    from lenet_helpers.checkpoint import load_model
+    from lenet_helpers.data import load_mnist
+    from lenet_helpers.inference import probabilities
+    from lenet_helpers.preprocess import prepare
+
+    model, info = load_model()
+    images, labels = load_mnist(real_data, train=False)
+    batch = torch.cat([prepare(255 - images[i].numpy(), **info["normalization"]).tensor for i in range(300)])
+    read = probabilities(model, batch).argmax(dim=1)
+    assert (read == labels[:300]).float().mean() >= 0.97
