@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--batch-size", type=int, help="images per step (default 256)")
     train.add_argument("--lr", type=float, help="peak learning rate (default 0.01)")
+    train.add_argument("--warmup", type=float, help="fraction of steps warming up to the peak lr (default 0.1)")
     train.add_argument("--weight-decay", type=float, help="AdamW weight decay (default 0)")
     train.add_argument("--val-size", type=int, help="training images held out for validation (default 5000)")
     train.add_argument("--schedule", choices=["onecycle", "constant"], help="learning-rate schedule")
@@ -82,7 +83,7 @@ def run_train(args) -> int:
     from .data import find_data_dir
     from .training import TrainConfig, get_device, train_model
 
-    names = ("epochs", "batch_size", "lr", "weight_decay", "schedule", "architecture", "val_size")
+    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size")
     overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)
