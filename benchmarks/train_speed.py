@@ -2,9 +2,9 @@
 
     OMP_WAIT_POLICY=PASSIVE python benchmarks/train_speed.py [--data-dir D] [--seed-epochs 20] [--json]
 
-Both start the clock before loading the data and stop it when an epoch ends with the test
-accuracy at the threshold; the test evaluations after each epoch are measurement, so the
-clock is paused during them, for both.
+Both start the clock before loading the data; the test accuracy is measured every half epoch
+with the clock paused (measurement, not training), for both, and the time to a threshold is
+the first measurement at or above it.
 - project: `TrainConfig()` as `lenet train` runs it (in-memory tensors, channels_last, AdamW,
   one-cycle), on the 55,000 training images.
 - seed tutorial: the same LeNet-5, Adam at its default lr, batch 256,
@@ -52,27 +52,36 @@ class Clock:
         return Pause()
 
 
+def checkpoints(n_batches: int) -> set[int]:
+    """Batch indices after which the test accuracy is measured: mid-epoch and at its end."""
+    return {n_batches // 2 - 1, n_batches - 1}
+
+
 def project_recipe(data_dir) -> list[tuple[float, float]]:
-    """(seconds, test accuracy) after each epoch of the default recipe."""
+    """(seconds, test accuracy) every half epoch of the default recipe."""
     clock = Clock()
     config = TrainConfig()
     set_seed(config.seed)
     splits = load_splits(data_dir, config.batch_size, config.val_size, config.seed, CPU)
-    model = LeNet5()
+    model = LeNet5().to(memory_format=torch.channels_last)  # as fit() does on a CPU
     optimizer, scheduler = make_optimizer(model, config, len(splits.train))
-    points = []
-    for _ in range(config.epochs):
-        train_one_epoch(model, splits.train, optimizer, CPU, scheduler, progress=False)
+    points, measure_at = [], checkpoints(len(splits.train))
+
+    def measure(step: int) -> None:
+        if step in measure_at:
+            with clock.pause():
+                points.append((clock.elapsed(), evaluate(model, splits.test, CPU)[1]))
+            model.train()
+
+    for epoch in range(config.epochs):
+        train_one_epoch(model, splits.train, optimizer, CPU, scheduler, progress=False, after_step=measure)
         evaluate(model, splits.val, CPU)  # part of the recipe: it picks the best epoch
-        with clock.pause():
-            accuracy = evaluate(model, splits.test, CPU)[1]
-        points.append((clock.elapsed(), accuracy))
-        print(f"  project epoch {len(points)}: {accuracy:.2%} at {points[-1][0]:.1f} s", flush=True)
+        print(f"  project epoch {epoch + 1}: {points[-1][1]:.2%} at {points[-1][0]:.1f} s", flush=True)
     return points
 
 
 def seed_recipe(data_dir, epochs: int, stop_at: float) -> list[tuple[float, float]]:
-    """(seconds, test accuracy) after each epoch of the seed tutorial's recipe."""
+    """(seconds, test accuracy) every half epoch of the seed tutorial's recipe."""
     clock = Clock()
     torch.manual_seed(0)
     to_tensor = transforms.ToTensor()
@@ -80,18 +89,19 @@ def seed_recipe(data_dir, epochs: int, stop_at: float) -> list[tuple[float, floa
     test = DataLoader(datasets.MNIST(data_dir, train=False, transform=to_tensor), batch_size=1000)
     model = LeNet5()
     optimizer = torch.optim.Adam(model.parameters())
-    points = []
-    for _ in range(epochs):
+    points, measure_at = [], checkpoints(len(train))
+    for epoch in range(epochs):
         model.train()
-        for x, y in train:
+        for step, (x, y) in enumerate(train):
             optimizer.zero_grad()
             F.cross_entropy(model(x), y).backward()
             optimizer.step()
-        with clock.pause():
-            accuracy = evaluate(model, test, CPU)[1]
-        points.append((clock.elapsed(), accuracy))
-        print(f"  seed epoch {len(points)}: {accuracy:.2%} at {points[-1][0]:.1f} s", flush=True)
-        if accuracy >= stop_at:
+            if step in measure_at:
+                with clock.pause():
+                    points.append((clock.elapsed(), evaluate(model, test, CPU)[1]))
+                model.train()
+        print(f"  seed epoch {epoch + 1}: {points[-1][1]:.2%} at {points[-1][0]:.1f} s", flush=True)
+        if max(a for _, a in points) >= stop_at:
             break
     return points
 
@@ -113,15 +123,16 @@ def main() -> None:
     p99, p988, s988 = seconds_to(project, 0.990), seconds_to(project, 0.988), seconds_to(seed, 0.988)
     seed_time = s988 if s988 is not None else seed[-1][0]
     speedup = seed_time / p988 if p988 else None
-    bound = "" if s988 is not None else f" (lower bound: the seed recipe never reached 98.8 % in {len(seed)} epochs)"
+    bound = "" if s988 is not None else f" (a lower bound: the seed never reached 98.8 % in {args.seed_epochs} epochs)"
 
     def show(value):
         return "never" if value is None else f"{value:.1f} s"
 
     print(f"\non {machine()}")
     print(f"{'recipe':<16}{'to 98.8 %':>12}{'to 99.0 %':>12}{'final':>9}{'epochs':>8}")
-    print(f"{'project':<16}{show(p988):>12}{show(p99):>12}{project[-1][1]:>9.2%}{len(project):>8}")
-    print(f"{'seed tutorial':<16}{show(s988):>12}{show(seconds_to(seed, 0.99)):>12}{seed[-1][1]:>9.2%}{len(seed):>8}")
+    print(f"{'project':<16}{show(p988):>12}{show(p99):>12}{project[-1][1]:>9.2%}{len(project) / 2:>8g}")
+    print(f"{'seed tutorial':<16}{show(s988):>12}{show(seconds_to(seed, 0.99)):>12}{seed[-1][1]:>9.2%}"
+          f"{len(seed) / 2:>8g}")
     print(f"speed-up to 98.8 %: {speedup:.1f}x{bound}" if speedup else "speed-up: n/a")
     print(f"targets: 99.0 % in <= 15 s: {'met' if p99 and p99 <= 15 else 'NOT met'}; "
           f">= 5x to 98.8 %: {'met' if speedup and speedup >= 5 else 'NOT met'}")
@@ -129,7 +140,7 @@ def main() -> None:
         print(json.dumps({
             "project_seconds_to_99_0": p99, "project_seconds_to_98_8": p988,
             "project_final_accuracy": project[-1][1], "seed_seconds_to_98_8": s988,
-            "seed_final_accuracy": seed[-1][1], "seed_epochs": len(seed),
+            "seed_final_accuracy": seed[-1][1], "seed_epochs": len(seed) / 2,
             "speedup_to_98_8": speedup, "speedup_is_lower_bound": s988 is None, "machine": machine(),
         }))
 
