@@ -157,15 +157,21 @@ def run_predict(args) -> int:
                 results.append({"path": str(file), "error": str(error)})
     if args.json:
         print(json.dumps(results))
-    for result in [] if args.json else results:
-        if "error" in result:
-            print(f"{result['path']}: error: {result['error']}")
-        elif args.number:
-            confidences = ", ".join(f"{d['confidence']:.0%}" for d in result["digits"])
-            print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})")
-        else:
-            print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%})")
+    else:
+        for result in results:
+            _print_prediction(result)
     return 1 if any("error" in r for r in results) else 0
+
+
+def _print_prediction(result: dict) -> None:
+    """One line per image: the digit (or number) and how sure, or the error."""
+    if "error" in result:
+        print(f"{result['path']}: error: {result['error']}")
+    elif "number" in result:
+        confidences = ", ".join(f"{d['confidence']:.0%}" for d in result["digits"])
+        print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})")
+    else:
+        print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%})")
 
 
 def _prediction_json(prediction) -> dict:
