@@ -1,7 +1,9 @@
 """Figures for the lessons, readable on a projector. Each returns its matplotlib Figure."""
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -10,6 +12,21 @@ import torch
 COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c", "wrong": "#d62728"}
 PROJECTOR = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13, "figure.dpi": 90,
              "axes.spines.top": False, "axes.spines.right": False}
+
+
+@contextmanager
+def _projector():
+    """Large fonts for the figures made inside; only these settings are put back afterwards.
+
+    (plt.rc_context would put back every setting, including the "interactive" flag that
+    Jupyter turns on when the first figure is made, and later figures would not show.)
+    """
+    saved = {key: mpl.rcParams[key] for key in PROJECTOR}
+    mpl.rcParams.update(PROJECTOR)
+    try:
+        yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 def _as_image(x) -> np.ndarray:
@@ -21,7 +38,7 @@ def show_digits(images, labels=None, predictions=None, confidences=None, ncols: 
     """A grid of digits with their label (and prediction, red when wrong)."""
     n = len(images)
     nrows = (n + ncols - 1) // ncols
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
         for i, ax in enumerate(axes.flat):
             ax.axis("off")
@@ -50,7 +67,7 @@ def plot_class_counts(train_labels, test_labels):
     """Bar chart of how many images each digit has in the training and the test split."""
     train = torch.bincount(torch.as_tensor(train_labels), minlength=10).numpy()
     test = torch.bincount(torch.as_tensor(test_labels), minlength=10).numpy()
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, ax = plt.subplots(figsize=(9, 4))
         digits = np.arange(10)
         ax.bar(digits - 0.2, train, 0.4, label=f"train ({train.sum():,})", color=COLORS["train"])
@@ -64,7 +81,7 @@ def plot_class_counts(train_labels, test_labels):
 def plot_history(history):
     """Loss and accuracy per epoch for train and validation, best epoch marked."""
     epochs = np.arange(1, len(history.train_loss) + 1)
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
         left.plot(epochs, history.train_loss, "o-", color=COLORS["train"], label="train")
         left.plot(epochs, history.val_loss, "o-", color=COLORS["val"], label="validation")
@@ -86,7 +103,7 @@ def plot_confusion_matrix(matrix):
     matrix = torch.as_tensor(matrix).numpy()
     errors = matrix.copy()
     np.fill_diagonal(errors, 0)
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, ax = plt.subplots(figsize=(7.5, 6.5))
         image = ax.imshow(errors, cmap="Reds")
         for (i, j), count in np.ndenumerate(matrix):
@@ -103,7 +120,7 @@ def plot_confusion_matrix(matrix):
 def plot_per_class(per_class: Sequence[float]):
     """Accuracy per digit as bars, zoomed on the top of the scale."""
     values = 100 * np.array(per_class)
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, ax = plt.subplots(figsize=(9, 4))
         ax.bar(range(10), values, color=COLORS["test"])
         for digit, value in enumerate(values):
@@ -120,7 +137,7 @@ def show_maps(maps, title: str, ncols: int = 8, cmap: str = "viridis"):
     maps = maps.reshape(-1, maps.shape[-2], maps.shape[-1])
     ncols = min(ncols, len(maps))
     nrows = (len(maps) + ncols - 1) // ncols
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.7 * nrows + 0.6), squeeze=False)
         for i, ax in enumerate(axes.flat):
             ax.axis("off")
@@ -135,7 +152,7 @@ def show_maps(maps, title: str, ncols: int = 8, cmap: str = "viridis"):
 def plot_feature_map_sizes(table):
     """The architecture as boxes: each layer's output, drawn to scale by its number of values."""
     rows = [r for r in table if r.layer in ("Conv2d", "MaxPool2d", "AvgPool2d", "Linear", "ZeroPad2d")]
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, ax = plt.subplots(figsize=(13, 3.8))
         for i, row in enumerate(rows):
             size = int(np.prod(row.output_shape[1:]))
@@ -155,7 +172,7 @@ def plot_feature_map_sizes(table):
 def plot_probabilities(probabilities: Sequence[float], ax=None, title: str = ""):
     """Bars of the ten class probabilities, the winner highlighted."""
     probabilities = np.asarray(probabilities)
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         if ax is None:
             fig, ax = plt.subplots(figsize=(5, 3))
         colors = [COLORS["test"] if i == probabilities.argmax() else "#b0b0b0" for i in range(10)]
@@ -171,7 +188,7 @@ def show_preparation(prepared, model=None):
              ("ink, light removed", lambda p: p.ink, "gray"), ("digit kept", lambda p: p.mask, "gray"),
              ("fitted 20x20", lambda p: p.digit, "gray"), ("28x28, centred", lambda p: p.pixels, "gray")]
     columns = len(steps) + (model is not None)
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, axes = plt.subplots(len(prepared), columns, figsize=(2.3 * columns, 2.4 * len(prepared)), squeeze=False)
         for row, p in zip(axes, prepared, strict=True):
             for ax, (name, get, cmap) in zip(row, steps, strict=False):
@@ -190,7 +207,7 @@ def show_preparation(prepared, model=None):
 
 def plot_results(results: Sequence[dict]):
     """Test accuracy against training time for the runs of lesson 06."""
-    with plt.rc_context(PROJECTOR):
+    with _projector():
         fig, ax = plt.subplots(figsize=(9, 5))
         for r in results:
             ax.errorbar(r["seconds"], 100 * r["test_acc"], yerr=100 * r.get("test_acc_std", 0), fmt="o", capsize=4)

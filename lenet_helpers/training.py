@@ -172,7 +172,7 @@ def fit(
     Ctrl-C (or the notebook's stop button) ends training early, keeping all that was learned.
     """
     model.to(device)
-    if device.type == "cpu":  # with channels_last inputs: ~1.8x faster CPU steps (benchmarks/)
+    if device.type == "cpu":  # channels_last weights and inputs: a CPU step measured ~1.8x faster
         model.to(memory_format=torch.channels_last)
     optimizer, scheduler = make_optimizer(model, config, len(train_loader))
     history = History(checkpoint=str(checkpoint_path) if checkpoint_path else None)

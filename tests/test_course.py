@@ -60,6 +60,8 @@ def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
     failed = [c for c in notebook.cells if c.cell_type == "code" and any(o.get("output_type") == "error"
                                                                          for o in c.get("outputs", []))]
     assert len(failed) == 1 and PLACEHOLDER in failed[0].source
+    [plot] = [c for c in notebook.cells if "plot_feature_map_sizes(table)" in c.source]
+    assert any("image/png" in o.get("data", {}) for o in plot.outputs), "figures must show in Jupyter"
 
 
 def test_checks_say_correct_or_hint_never_the_answer(capsys):
