@@ -216,7 +216,7 @@ def plot_results(results: Sequence[dict]):
         for label, accuracy in (("LeNet-5 1998", 99.05), ("LeNet-5 1998 + distortions", 99.2),
                                 ("Simard 2003", 99.6)):
             ax.axhline(accuracy, color="gray", linestyle=":", linewidth=1)
-            ax.text(ax.get_xlim()[0], accuracy + 0.01, f" {label}", fontsize=10, color="gray")
+            ax.text(ax.get_xlim()[1], accuracy + 0.01, f"{label} ", fontsize=10, color="gray", ha="right")
         ax.set(xlabel="training time on 2 CPU cores (s)", ylabel="test accuracy (%)",
                title="What each change buys")
         fig.tight_layout()
