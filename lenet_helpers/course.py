@@ -6,7 +6,8 @@ from pathlib import Path
 from .errors import LenetError
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-PLACEHOLDER = 'raise NotImplementedError("Exercise: write your answer here, then run the check below.")'
+PLACEHOLDER = 'raise NotImplementedError("Exercise: replace this line with your answer, then run the cell.")'
+CI_MARKER = "# NBVAL_CHECK_OUTPUT"  # for the course's CI only: students do not need to see it
 
 
 def strip_solutions(source: str) -> str:
@@ -23,7 +24,7 @@ def strip_solutions(source: str) -> str:
             if not inside:
                 raise LenetError(f"{END!r} without {BEGIN!r} at line {number}.")
             inside = False
-        elif not inside:
+        elif not inside and stripped != CI_MARKER:
             out.append(line)
     if inside:
         raise LenetError(f"A solution block is never closed; add {END!r}.")
@@ -31,11 +32,12 @@ def strip_solutions(source: str) -> str:
 
 
 def student_notebook(notebook: dict) -> dict:
-    """A copy of a notebook (as JSON) with solutions stripped, outputs and counts cleared."""
+    """A copy of a notebook (as JSON) with solutions and CI expectations stripped, no outputs."""
     copy = json.loads(json.dumps(notebook))
     for cell in copy["cells"]:
         if cell["cell_type"] != "code":
             continue
+        cell["metadata"].pop("expected_output", None)
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         cell["source"] = strip_solutions(source)
         cell["outputs"], cell["execution_count"] = [], None

@@ -12,7 +12,7 @@ NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
 
 def test_strip_solutions_keeps_indentation_and_the_rest():
-    source = f"x = 1\nif True:\n    {BEGIN}\n    answer = 42\n    {END}\ncheck(answer)"
+    source = f"# NBVAL_CHECK_OUTPUT\nx = 1\nif True:\n    {BEGIN}\n    answer = 42\n    {END}\ncheck(answer)"
     assert strip_solutions(source) == f"x = 1\nif True:\n    {PLACEHOLDER}\ncheck(answer)"
     with pytest.raises(LenetError, match="never closed"):
         strip_solutions(f"{BEGIN}\nanswer = 1")
@@ -40,6 +40,7 @@ def test_student_copies_hold_no_solution_and_are_valid(tmp_path):
         nbformat.validate(student)
         text = "\n".join("".join(c["source"]) for c in student.cells if c.cell_type == "code")
         assert BEGIN not in text and END not in text and PLACEHOLDER in text
+        assert "NBVAL" not in text and not any("expected_output" in c.metadata for c in student.cells)
         for line in solutions:
             assert line not in text.splitlines(), f"{path.name} still holds solution line {line!r}"
 
