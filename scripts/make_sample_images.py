@@ -4,7 +4,8 @@ Each digit is drawn as pen strokes (a skeleton per digit, randomly slanted, stre
 wobbled so no two look alike), then put through one of a dozen real-world conditions:
 a phone photo of paper with uneven light, blue ballpoint, thick marker, faint pencil,
 chalk on a blackboard, a transparent canvas export, a 16-bit scan, a sticky note, a
-12-megapixel photo with EXIF rotation, ... The label is the first character of the name.
+12-megapixel photo with EXIF rotation, ruled notebook paper, a sheet on a dark desk, ...
+The label is the first character of the name.
 
     python scripts/make_sample_images.py images/
 """
@@ -259,6 +260,29 @@ def phone_12mp(d, rng):
     return "phone-12mp-exif-rotated.jpg", jpeg(sideways, 88, exif.tobytes())
 
 
+def lined_paper(d, rng):
+    """A page of a school notebook: printed blue lines, seen at a slight angle."""
+    shape = (900, 1200)
+    page = paper(shape, rng)
+    for y in range(50, shape[0], 55):
+        cv2.line(page, (0, y), (shape[1], y + 12), (140, 160, 210), 3)
+    img = ink_on(page, place(digit_ink(d, rng), shape, rng, 0.45), (25, 30, 60))
+    return "lined-paper.jpg", jpeg(camera(img, rng))
+
+
+def sheet_on_desk(d, rng):
+    """A small sheet on a dark wooden desk: the desk is most of the picture."""
+    shape = (900, 1200)
+    img = ink_on(paper(shape, rng), place(digit_ink(d, rng), shape, rng, 0.25), (30, 30, 35))
+    desk = np.zeros_like(img)
+    desk[:] = (75, 52, 36)
+    sheet = np.zeros(shape, np.float32)
+    corners = np.array([[300, 230], [900, 200], [930, 690], [270, 710]]) + rng.integers(-30, 30, (4, 2))
+    cv2.fillPoly(sheet, [corners.astype(np.int32)], 1.0)
+    img = img * sheet[:, :, None] + desk * (1 - sheet[:, :, None])
+    return "sheet-on-desk.jpg", jpeg(camera(img, rng))
+
+
 CONDITIONS = [paper_photo, off_centre, blue_ink, red_pen, marker, pencil, chalk, shadowed,
               sticky_note, canvas_export, white_canvas_export, tablet, dark_mode, scan_16bit]
 
@@ -297,6 +321,11 @@ def main() -> None:
             count += 1
     for d in (4, 7):
         suffix, data = phone_12mp(d, rng)
+        (out / f"{d}_{suffix}").write_bytes(data)
+        count += 1
+    extra = np.random.default_rng(args.seed + 1)  # added later: the images above stay as they were
+    for d, condition in ((3, lined_paper), (8, lined_paper), (0, sheet_on_desk), (5, sheet_on_desk)):
+        suffix, data = condition(d, extra)
         (out / f"{d}_{suffix}").write_bytes(data)
         count += 1
     for digits, condition in (("2025", "paper"), ("1984", "paper"), ("307", "drawing")):

@@ -163,3 +163,24 @@ def test_image_files_expands_folders_in_order(tmp_path):
     for name in ("b.png", "a.jpg", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in image_files([tmp_path])] == ["a.jpg", "b.png"]
+
+
+def test_ruled_lines_are_erased_but_a_digit_stroke_is_not():
+    lined = seven().astype(np.float32)
+    for y in range(20, 400, 36):  # ruled paper, slightly tilted as in a photo
+        cv2.line(lined, (0, y), (399, y + 6), 120, 3)
+    p = prepare(np.clip(lined, 0, 255).astype(np.uint8))
+    assert similarity(p.pixels, prepare(seven()).pixels) > 0.85
+    one = np.full((400, 400), 240, np.uint8)
+    cv2.line(one, (200, 20), (200, 380), 20, 24)  # a tall 1 is one long line, not a family
+    assert prepare(one).pixels.sum() > 20
+
+
+def test_a_sheet_on_a_dark_desk_keeps_its_polarity_and_loses_its_outline():
+    photo = np.full((600, 800), 50, np.uint8)  # the desk is most of the picture
+    cv2.fillPoly(photo, [np.array([[220, 120], [600, 110], [610, 480], [200, 490]])], 235)
+    sheet = cv2.resize(seven(), (200, 200), interpolation=cv2.INTER_AREA)
+    photo[200:400, 300:500] = np.minimum(photo[200:400, 300:500], sheet)
+    p = prepare(photo)
+    assert p.light_background
+    assert similarity(p.pixels, prepare(seven()).pixels) > 0.85
