@@ -111,10 +111,12 @@ def load_mnist(root: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
 def normalize(pixels: torch.Tensor, mean: float = MNIST_MEAN, std: float = MNIST_STD) -> torch.Tensor:
     """uint8 or [0, 1] pixels (N, 28, 28) -> model input (N, 1, 28, 28), as in training."""
     if pixels.dtype == torch.uint8:
-        pixels = pixels.float() / 255.0
-    if pixels.dim() == 3:
-        pixels = pixels.unsqueeze(1)
-    return (pixels - mean) / std
+        x = pixels.float().div_(255.0)  # in place: the same arithmetic, a third of the memory traffic
+    else:
+        x = pixels.float().clone() if pixels.dtype == torch.float32 else pixels.float()
+    if x.dim() == 3:
+        x = x.unsqueeze(1)
+    return x.sub_(mean).div_(std)
 
 
 def split_indices(n: int, val_size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
