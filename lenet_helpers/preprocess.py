@@ -469,8 +469,8 @@ def prepare_number(
 ) -> list[Prepared]:
     """A row of handwritten digits -> one Prepared per digit, left to right."""
     original, gray, light, ink, pieces, name = find_ink(source, polarity, name)
-    tallest = max(p["h"] for p in pieces)
-    pieces = [p for p in pieces if p["h"] >= 0.25 * tallest or p["area"] >= 0.3 * max(q["area"] for q in pieces)]
+    tallest, largest = max(p["h"] for p in pieces), max(p["area"] for p in pieces)
+    pieces = [p for p in pieces if p["h"] >= 0.25 * tallest or p["area"] >= 0.3 * largest]
     prepared = []
     for i, group in enumerate(group_digits(pieces)):
         mask = union(group, ink.shape)

@@ -256,7 +256,8 @@ def train_model(
         return TrainResult(model, history, float("nan"), float("nan"))
     test_loss, test_acc = evaluate(model, splits.test, device)
     if checkpoint_path:
-        metrics = {"val_acc": history.best_val_acc, "epoch": history.best_epoch, "test_acc": test_acc,
-                   "test_loss": test_loss, "seconds": sum(history.seconds)}
+        best = history.best_epoch
+        metrics = {"val_acc": history.best_val_acc, "val_loss": history.val_loss[best - 1], "epoch": best,
+                   "test_acc": test_acc, "test_loss": test_loss, "seconds": sum(history.seconds)}
         save_checkpoint(checkpoint_path, model, config, metrics)  # the best epoch, now with its test score
     return TrainResult(model, history, test_loss, test_acc)
