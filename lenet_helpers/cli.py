@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--schedule", choices=["onecycle", "constant"], help="learning-rate schedule")
     train.add_argument("--architecture", choices=["lenet5", "lenet5-classic"], help="network (default lenet5)")
     train.add_argument("--augment", action="store_true", help="random affine distortions of training batches")
+    train.add_argument("--precision", choices=["auto", "float32", "bfloat16"],
+                       help="arithmetic of the forward pass (default auto: bfloat16 on CPUs built for it)")
     train.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
     train.add_argument("--data-dir", help="folder holding MNIST/raw (default $LENET_DATA_DIR or ./data)")
     train.add_argument("--out", default="runs/lenet5.pt", help="checkpoint file (default runs/lenet5.pt)")
@@ -81,16 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_train(args) -> int:
     from .data import find_data_dir
-    from .training import TrainConfig, get_device, train_model
+    from .training import TrainConfig, get_device, train_model, training_dtype
 
-    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size")
+    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size",
+             "precision")
     overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)
     quiet = args.quiet or args.json
     if not quiet:
-        print(f"Training {config.architecture} on {device} for {config.epochs} epochs "
-              f"(seed {config.seed}, augment {config.augment}); checkpoint: {args.out}")
+        dtype = training_dtype(config.precision, device) or torch.float32
+        print(f"Training {config.architecture} on {device} ({str(dtype).removeprefix('torch.')}) for "
+              f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}); checkpoint: {args.out}")
     result = train_model(config, find_data_dir(args.data_dir), device, args.out, progress=not quiet)
     history = result.history
     if history.interrupted:
@@ -193,7 +197,7 @@ def run_info(args) -> int:
 
     from .checkpoint import bundled_weights_path
     from .data import find_data_dir, missing_files, raw_folder
-    from .training import get_device
+    from .training import get_device, training_dtype
 
     root = find_data_dir(args.data_dir)
     missing = missing_files(root)
@@ -202,6 +206,8 @@ def run_info(args) -> int:
           f"torchvision {torchvision.__version__}, OpenCV {cv2.__version__}")
     print(f"device: {get_device()} (cuda available: {torch.cuda.is_available()}, "
           f"mps available: {torch.backends.mps.is_available()}, CPU threads: {torch.get_num_threads()})")
+    dtype = training_dtype("auto", get_device()) or torch.float32
+    print(f"training precision (auto): {str(dtype).removeprefix('torch.')}")
     state = "all four files present" if not missing else f"missing {len(missing)} of 4 files"
     print(f"data: {raw_folder(root).resolve()} ({state})")
     print(f"bundled weights: {weights} ({'present' if weights.is_file() else 'MISSING'})")

@@ -36,6 +36,16 @@ def test_train_then_evaluate_json_on_tiny_data(tiny_mnist, tmp_path, capsys):
     assert len(report["per_class"]) == 10 and report["accuracy"] == pytest.approx(result["test_accuracy"])
 
 
+def test_train_records_the_precision_it_was_asked_for(tiny_mnist, tmp_path, capsys):
+    from lenet_helpers.checkpoint import load_model
+
+    out_file = tmp_path / "m.pt"
+    code, out, _ = run(capsys, "train", "--epochs", 1, "--val-size", 50, "--data-dir", tiny_mnist,
+                       "--out", out_file, "--device", "cpu", "--precision", "bfloat16")
+    assert code == 0 and "on cpu (bfloat16)" in out
+    assert load_model(out_file)[1]["config"]["precision"] == "bfloat16"
+
+
 def test_train_without_data_offline_is_one_line(tmp_path, capsys):
     code, out, err = run(capsys, "train", "--data-dir", tmp_path / "empty", "--quiet")
     assert code == 1
@@ -128,3 +138,4 @@ def test_info_and_console_script(tmp_path):
         pytest.skip("the lenet console script is not installed in this environment (pip install -e .)")
     done = subprocess.run([script, "info", "--data-dir", str(tmp_path)], capture_output=True, text=True, check=True)
     assert "torch" in done.stdout and "missing 4 of 4 files" in done.stdout and "bundled weights" in done.stdout
+    assert "training precision (auto): " in done.stdout

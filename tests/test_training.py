@@ -5,13 +5,22 @@ from lenet_helpers.checkpoint import load_model
 from lenet_helpers.data import load_splits
 from lenet_helpers.errors import LenetError, TrainingError
 from lenet_helpers.model import LeNet5
-from lenet_helpers.training import TrainConfig, evaluate, fit, get_device, make_optimizer, set_seed, train_one_epoch
+from lenet_helpers.training import (
+    TrainConfig,
+    evaluate,
+    fit,
+    get_device,
+    make_optimizer,
+    set_seed,
+    train_one_epoch,
+    training_dtype,
+)
 
 CPU = torch.device("cpu")
 
 
-def small_run(root, seed=0, epochs=2, **kwargs):
-    config = TrainConfig(epochs=epochs, batch_size=32, val_size=50, seed=seed)
+def small_run(root, seed=0, epochs=2, precision="auto", **kwargs):
+    config = TrainConfig(epochs=epochs, batch_size=32, val_size=50, seed=seed, precision=precision)
     set_seed(seed)
     splits = load_splits(root, config.batch_size, config.val_size, seed)
     model = LeNet5()
@@ -42,6 +51,33 @@ def test_loss_decreases_on_a_small_batch():
     assert losses[-1] < 0.5 * losses[0]
 
 
+def test_precision_auto_is_bfloat16_only_on_cpus_built_for_it(monkeypatch):
+    assert training_dtype("float32", CPU) is None
+    assert training_dtype("bfloat16", CPU) is torch.bfloat16
+    for avx512_bf16, amx in [(False, False), (True, False), (False, True)]:
+        monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda v=avx512_bf16: v)
+        monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda v=amx: v)
+        assert training_dtype("auto", CPU) is (torch.bfloat16 if avx512_bf16 or amx else None)
+    assert training_dtype("auto", torch.device("cuda")) is None
+    monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported")  # a torch without the private check
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    assert training_dtype("auto", CPU) is None
+    with pytest.raises(LenetError, match="Unknown precision 'half'; choose auto, float32 or bfloat16"):
+        training_dtype("half", CPU)
+
+
+def test_bfloat16_autocast_learns_and_keeps_float32_weights():
+    set_seed(0)
+    model = LeNet5()
+    x, y = torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,))
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = [train_one_epoch(model, [(x, y)], optimizer, CPU, progress=False, autocast=torch.bfloat16)[0]
+              for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert all(state["exp_avg"].dtype == torch.float32 for state in optimizer.state.values())
+
+
 def test_fit_learns_records_history_and_keeps_the_best_epoch(tiny_mnist, tmp_path):
     path = tmp_path / "best.pt"
     model, history, splits = small_run(tiny_mnist, epochs=4, checkpoint_path=path)
@@ -55,10 +91,11 @@ def test_fit_learns_records_history_and_keeps_the_best_epoch(tiny_mnist, tmp_pat
     assert evaluate(model, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)
 
 
-def test_same_seed_same_weights_on_cpu(tiny_mnist):
-    a, _, _ = small_run(tiny_mnist, seed=7)
-    b, _, _ = small_run(tiny_mnist, seed=7)
-    c, _, _ = small_run(tiny_mnist, seed=8)
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_same_seed_same_weights_on_cpu(tiny_mnist, precision):
+    a, _, _ = small_run(tiny_mnist, seed=7, precision=precision)
+    b, _, _ = small_run(tiny_mnist, seed=7, precision=precision)
+    c, _, _ = small_run(tiny_mnist, seed=8, precision=precision)
     for (name, wa), wb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
         assert torch.equal(wa, wb), name
     assert not all(torch.equal(wa, wc) for wa, wc in zip(a.state_dict().values(), c.state_dict().values(),
