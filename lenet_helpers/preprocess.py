@@ -20,6 +20,7 @@ from .data import MNIST_MEAN, MNIST_STD, normalize
 from .errors import ImageError
 
 WORK_SIZE = 640  # longest side while looking for ink: enough for a digit, fast for a 48 MP photo
+LOCAL_SIZE = 160  # longest side when comparing ink with its surroundings (polarity)
 MIN_SIDE = 8  # smaller images cannot hold a readable digit
 MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -154,7 +155,9 @@ def has_light_background(gray: np.ndarray) -> bool:
     farther from it (after a 3x3 median, so single noisy pixels do not count). The median of
     the whole picture and of its middle are both asked: a dark desk around a small sheet fools
     the first, a fat digit filling the middle fools the second. When they disagree, the middle
-    wins only if its colour forms a sheet: one solid shape clear of the picture's border.
+    wins only if its colour forms a sheet: one solid shape clear of the picture's border. When
+    they agree, a hard-edged shadow may have moved both, so ink that clearly stands out from
+    its own surroundings (local_polarity) has the last word.
     """
     smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)
     h, w = smooth.shape
@@ -165,8 +168,37 @@ def has_light_background(gray: np.ndarray) -> bool:
         votes.append(background - darkest > lightest - background)
     whole, middle = votes
     if whole == middle:
-        return whole
+        local = local_polarity(smooth)
+        return whole if local is None else local
     return middle if is_sheet(smooth, light=middle) else whole
+
+
+def local_polarity(smooth: np.ndarray, confidence: float = 3.0) -> bool | None:
+    """Dark-on-light (True) or light-on-dark (False) by the ink's contrast with its surroundings.
+
+    A wide median filter gives the paper around every point and keeps the edges of shadows
+    sharp, so what differs from it are marks: thin ones (ink, on one side of the paper's
+    level, and noise, on both) and broad ones (the corners of shadows and sheets, which a
+    median rounds off). The broad ones are opened away; when the strongest thin marks darker
+    than their surroundings outweigh the brighter ones by `confidence` times (or the
+    reverse), that decides, else None.
+    """
+    scale = LOCAL_SIZE / max(smooth.shape)
+    small = cv2.resize(smooth, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
+    window = max(3, min(small.shape) // 4) | 1
+    residual = small.astype(np.float32) - cv2.medianBlur(small, window)
+    broad = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than a pen stroke here
+    strengths = []
+    for marks in (np.maximum(-residual, 0), np.maximum(residual, 0)):  # darker, brighter
+        thin = marks - cv2.morphologyEx(marks, cv2.MORPH_OPEN, broad)
+        count = max(1, thin.size // 200)  # the strongest half percent: about the ink
+        strengths.append(float(np.partition(thin.ravel(), -count)[-count:].mean()))
+    darker, brighter = strengths
+    if darker > confidence * max(brighter, 1.0):
+        return True
+    if brighter > confidence * max(darker, 1.0):
+        return False
+    return None
 
 
 def is_sheet(smooth: np.ndarray, light: bool) -> bool:
@@ -191,8 +223,9 @@ def remove_background(ink: np.ndarray) -> np.ndarray:
     small = cv2.resize(ink, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     size = max(5, min(small.shape) // 5) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    background = cv2.morphologyEx(small, cv2.MORPH_OPEN, kernel)
-    background = cv2.GaussianBlur(background, (0, 0), size / 4)
+    opened = cv2.morphologyEx(small, cv2.MORPH_OPEN, kernel)
+    # smoothed, but never below the opening: the edge of a hard shadow stays sharp, not a ridge
+    background = np.maximum(opened, cv2.GaussianBlur(opened, (0, 0), size / 4))
     background = cv2.resize(background, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = np.clip(ink - background, 0, 1)
     top = float(np.percentile(flat, 99.9))

@@ -7,7 +7,7 @@ from PIL import Image
 
 from lenet_helpers.data import mnist_transform
 from lenet_helpers.errors import ImageError
-from lenet_helpers.preprocess import group_digits, image_files, prepare, prepare_number, to_tensor
+from lenet_helpers.preprocess import group_digits, image_files, local_polarity, prepare, prepare_number, to_tensor
 
 
 def seven(size=400, thickness=24, offset=(0, 0), scale=1.0) -> np.ndarray:
@@ -67,6 +67,39 @@ def test_transparent_canvas_export_is_composited_on_the_right_background():
     rgba[:, :, :3] = 255  # white strokes on transparency
     assert similarity(prepare(png_bytes(rgba)).pixels, reference) > 0.95
 
+
+def photographed(image: np.ndarray, shadows=()) -> np.ndarray:
+    """Hard-edged shadows (rows, columns, how much light is left), lens blur and sensor noise."""
+    image = image.astype(np.float32)
+    for rows, cols, light in shadows:
+        image[rows, cols] *= light
+    image = cv2.GaussianBlur(image, (0, 0), 1.5) + np.random.default_rng(0).normal(0, 3, image.shape)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def test_a_hard_shadow_over_most_of_the_page_does_not_flip_the_polarity():
+    """The shadow moves the page's median below the middle; the ink's own contrast decides."""
+    p = prepare(photographed(seven(thickness=8), [(slice(None), slice(100, None), 0.5)]))
+    assert p.light_background
+    assert similarity(p.pixels, prepare(seven()).pixels) > 0.95
+
+
+def test_the_edges_of_hard_shadows_do_not_become_ink():
+    faint = np.full((400, 400), 240, np.uint8)  # a faint pencil 7
+    cv2.polylines(faint, [np.array([[120, 80], [280, 80], [170, 330]], np.int32)], False, 150, 8, cv2.LINE_AA)
+    reference = prepare(seven()).pixels
+    crossing = [(slice(None), slice(300, None), 0.55), (slice(350, None), slice(None), 0.6)]
+    corner = [(slice(None, 200), slice(None, 240), 0.45)]
+    for shadows in (crossing, corner):
+        assert similarity(prepare(photographed(faint, shadows)).pixels, reference) > 0.9
+
+
+def test_local_polarity_decides_only_when_the_ink_clearly_stands_out():
+    smooth = cv2.medianBlur(photographed(seven(thickness=8)), 3)
+    assert local_polarity(smooth) is True
+    assert local_polarity(255 - smooth) is False
+    assert local_polarity(np.full((200, 200), 128, np.uint8)) is None  # nothing stands out
+    assert local_polarity(cv2.medianBlur(photographed(seven(thickness=60)), 3)) is None  # too broad to judge
 
 def test_noise_specks_and_uneven_light_are_ignored():
     rng = np.random.default_rng(0)
