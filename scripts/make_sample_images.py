@@ -4,7 +4,8 @@ Each digit is drawn as pen strokes (a skeleton per digit, randomly slanted, stre
 wobbled so no two look alike), then put through one of a dozen real-world conditions:
 a phone photo of paper with uneven light, blue ballpoint, thick marker, faint pencil,
 chalk on a blackboard, a transparent canvas export, a 16-bit scan, a sticky note, a
-12-megapixel photo with EXIF rotation, ruled notebook paper, a sheet on a dark desk, ...
+12-megapixel photo with EXIF rotation, ruled notebook paper, a sheet on a dark desk, the
+hard-edged shadow of a phone, ...
 The label is the first character of the name.
 
     python scripts/make_sample_images.py images/
@@ -122,6 +123,16 @@ def shadow(image, rng):
     cv2.fillPoly(mask, [pts], 1.0)
     mask = cv2.GaussianBlur(mask, (0, 0), min(h, w) / 15)
     return image * (1 - 0.45 * mask[:, :, None])
+
+
+def hard_shadow(image, rng, light=0.5):
+    """The hard-edged shadow of a phone held over the page under a ceiling lamp: most of the page."""
+    h, w = image.shape[:2]
+    mask = np.zeros((h, w), np.float32)
+    top, bottom = rng.uniform(0.15, 0.3) * w, rng.uniform(0.1, 0.35) * w
+    cv2.fillPoly(mask, [np.array([[top, 0], [w, 0], [w, h], [bottom, h]], np.int32)], 1.0)
+    mask = cv2.GaussianBlur(mask, (0, 0), min(h, w) / 100)
+    return image * (1 - light * mask[:, :, None])
 
 
 def ink_on(background, ink, color, strength=1.0):
@@ -283,6 +294,20 @@ def sheet_on_desk(d, rng):
     return "sheet-on-desk.jpg", jpeg(camera(img, rng))
 
 
+def phone_shadow(d, rng):
+    shape = (800, 1000)
+    img = ink_on(paper(shape, rng), place(digit_ink(d, rng), shape, rng, 0.5), (40, 40, 45))
+    return "phone-shadow.jpg", jpeg(camera(hard_shadow(img, rng), rng))
+
+
+def pencil_in_shadow(d, rng):
+    shape = (800, 1000)
+    ink = place(digit_ink(d, rng, width=6), shape, rng, 0.5)
+    grain = np.clip(rng.normal(0.75, 0.25, shape), 0, 1).astype(np.float32)
+    img = ink_on(paper(shape, rng), ink * grain, (90, 90, 95), strength=0.65)
+    return "pencil-phone-shadow.jpg", jpeg(camera(hard_shadow(img, rng, 0.45), rng, blur=0.7, noise=4))
+
+
 CONDITIONS = [paper_photo, off_centre, blue_ink, red_pen, marker, pencil, chalk, shadowed,
               sticky_note, canvas_export, white_canvas_export, tablet, dark_mode, scan_16bit]
 
@@ -326,6 +351,11 @@ def main() -> None:
     extra = np.random.default_rng(args.seed + 1)  # added later: the images above stay as they were
     for d, condition in ((3, lined_paper), (8, lined_paper), (0, sheet_on_desk), (5, sheet_on_desk)):
         suffix, data = condition(d, extra)
+        (out / f"{d}_{suffix}").write_bytes(data)
+        count += 1
+    later = np.random.default_rng(args.seed + 2)  # added later still: hard-edged shadows
+    for d, condition in ((2, phone_shadow), (6, pencil_in_shadow)):
+        suffix, data = condition(d, later)
         (out / f"{d}_{suffix}").write_bytes(data)
         count += 1
     for digits, condition in (("2025", "paper"), ("1984", "paper"), ("307", "drawing")):
