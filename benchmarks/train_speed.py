@@ -28,6 +28,7 @@ from lenet_helpers.data import ensure_mnist, find_data_dir, load_splits
 from lenet_helpers.model import LeNet5
 from lenet_helpers.training import (
     TrainConfig,
+    dtype_name,
     evaluate,
     make_optimizer,
     set_seed,
@@ -115,10 +116,6 @@ def seed_recipe(data_dir, epochs: int, stop_at: float) -> list[tuple[float, floa
         if max(a for _, a in points) >= stop_at:
             break
     return points
-
-
-def dtype_name(autocast) -> str:
-    return str(autocast or torch.float32).removeprefix("torch.")
 
 
 def seconds_to(points, threshold: float) -> float | None:

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_train(args) -> int:
     from .data import find_data_dir
-    from .training import TrainConfig, get_device, train_model, training_dtype
+    from .training import TrainConfig, dtype_name, get_device, train_model, training_dtype
 
     names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size",
              "precision")
@@ -92,8 +92,8 @@ def run_train(args) -> int:
     device = get_device(args.device)
     quiet = args.quiet or args.json
     if not quiet:
-        dtype = training_dtype(config.precision, device) or torch.float32
-        print(f"Training {config.architecture} on {device} ({str(dtype).removeprefix('torch.')}) for "
+        dtype = dtype_name(training_dtype(config.precision, device))
+        print(f"Training {config.architecture} on {device} ({dtype}) for "
               f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}); checkpoint: {args.out}")
     result = train_model(config, find_data_dir(args.data_dir), device, args.out, progress=not quiet)
     history = result.history
@@ -197,7 +197,7 @@ def run_info(args) -> int:
 
     from .checkpoint import bundled_weights_path
     from .data import find_data_dir, missing_files, raw_folder
-    from .training import get_device, training_dtype
+    from .training import dtype_name, get_device, training_dtype
 
     root = find_data_dir(args.data_dir)
     missing = missing_files(root)
@@ -206,8 +206,7 @@ def run_info(args) -> int:
           f"torchvision {torchvision.__version__}, OpenCV {cv2.__version__}")
     print(f"device: {get_device()} (cuda available: {torch.cuda.is_available()}, "
           f"mps available: {torch.backends.mps.is_available()}, CPU threads: {torch.get_num_threads()})")
-    dtype = training_dtype("auto", get_device()) or torch.float32
-    print(f"training precision (auto): {str(dtype).removeprefix('torch.')}")
+    print(f"training precision (auto): {dtype_name(training_dtype('auto', get_device()))}")
     state = "all four files present" if not missing else f"missing {len(missing)} of 4 files"
     print(f"data: {raw_folder(root).resolve()} ({state})")
     print(f"bundled weights: {weights} ({'present' if weights.is_file() else 'MISSING'})")

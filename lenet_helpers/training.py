@@ -115,6 +115,11 @@ def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
     return None
 
 
+def dtype_name(autocast: torch.dtype | None) -> str:
+    """'bfloat16' or 'float32': how a training_dtype() result reads in messages."""
+    return str(autocast or torch.float32).removeprefix("torch.")
+
+
 def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int):
     """AdamW and its learning-rate schedule (stepped once per batch)."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)

@@ -197,12 +197,16 @@ def marker(d, rng):
     return "thick-marker.jpg", jpeg(camera(img, rng, blur=1.5))
 
 
-def pencil(d, rng):
+def pencil_on_paper(d, rng):
+    """A faint, grainy pencil digit on paper, before the camera."""
     shape = (800, 1000)
     ink = place(digit_ink(d, rng, width=6), shape, rng, 0.5)
     grain = np.clip(rng.normal(0.75, 0.25, shape), 0, 1).astype(np.float32)
-    img = ink_on(paper(shape, rng), ink * grain, (90, 90, 95), strength=0.65)
-    return "thin-pencil.jpg", jpeg(camera(img, rng, blur=0.7, noise=4))
+    return ink_on(paper(shape, rng), ink * grain, (90, 90, 95), strength=0.65)
+
+
+def pencil(d, rng):
+    return "thin-pencil.jpg", jpeg(camera(pencil_on_paper(d, rng), rng, blur=0.7, noise=4))
 
 
 def chalk(d, rng):
@@ -301,11 +305,8 @@ def phone_shadow(d, rng):
 
 
 def pencil_in_shadow(d, rng):
-    shape = (800, 1000)
-    ink = place(digit_ink(d, rng, width=6), shape, rng, 0.5)
-    grain = np.clip(rng.normal(0.75, 0.25, shape), 0, 1).astype(np.float32)
-    img = ink_on(paper(shape, rng), ink * grain, (90, 90, 95), strength=0.65)
-    return "pencil-phone-shadow.jpg", jpeg(camera(hard_shadow(img, rng, 0.45), rng, blur=0.7, noise=4))
+    img = hard_shadow(pencil_on_paper(d, rng), rng, 0.45)
+    return "pencil-phone-shadow.jpg", jpeg(camera(img, rng, blur=0.7, noise=4))
 
 
 CONDITIONS = [paper_photo, off_centre, blue_ink, red_pen, marker, pencil, chalk, shadowed,
