@@ -1,16 +1,43 @@
-"""What every benchmark prints alongside its numbers: the machine it ran on."""
+"""What every benchmark prints and stores alongside its numbers: the machine it ran on."""
 
+import json
 import os
 import platform
+from pathlib import Path
 
 import torch
 
+RESULTS = Path(__file__).parent / "results"
+INSTRUCTION_SETS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")  # what decides CPU training speed
+
+
+def cpu_model_and_flags() -> tuple[str, list[str]]:
+    """The CPU's model name and which of INSTRUCTION_SETS it has (Linux; elsewhere what platform says)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or platform.machine(), []
+    model = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")),
+                 platform.machine())
+    flags = next((line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), [])
+    return model, [name for name in INSTRUCTION_SETS if name in flags]
+
 
 def machine() -> str:
-    """A one-line description of this machine, for the tables."""
-    threads = torch.get_num_threads()
+    """A one-line description of this machine, for the tables and the results files."""
+    model, flags = cpu_model_and_flags()
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "no GPU"
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {threads} torch threads, {gpu}"
+    isa = "+".join(flags) or "no AVX2"
+    return (f"{model} ({isa}), {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, {gpu}, "
+            f"torch {torch.__version__}")
+
+
+def save_results(name: str, report: dict) -> Path:
+    """Write a benchmark's report to benchmarks/results/NAME, stamped with the machine."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / name
+    path.write_text(json.dumps({"machine": machine()} | report, indent=1) + "\n")
+    return path
 
 
 def check_environment() -> None:

@@ -7,7 +7,9 @@ from PIL import Image
 
 from lenet_helpers.data import mnist_transform
 from lenet_helpers.errors import ImageError
-from lenet_helpers.preprocess import group_digits, image_files, local_polarity, prepare, prepare_number, to_tensor
+from lenet_helpers.polarity import local_polarity
+from lenet_helpers.preprocess import image_files, prepare, prepare_number, to_tensor
+from lenet_helpers.segment import Piece, group_digits
 
 
 def seven(size=400, thickness=24, offset=(0, 0), scale=1.0) -> np.ndarray:
@@ -188,7 +190,7 @@ def test_number_is_split_left_to_right_keeping_strokes_of_one_digit():
     digits = prepare_number(image)
     assert len(digits) == 3
     assert [d.box[0] for d in digits] == sorted(d.box[0] for d in digits)
-    pieces = [{"x": 0, "w": 10}, {"x": 30, "w": 10}, {"x": 32, "w": 6}]
+    pieces = [Piece(i, x, 0, w, 10, 50, False) for i, (x, w) in enumerate([(0, 10), (30, 10), (32, 6)])]
     assert [len(g) for g in group_digits(pieces)] == [1, 2]
 
 

@@ -1,0 +1,228 @@
+"""MNIST test digits rendered as photos, one condition at a time, for benchmarks/handwriting.py.
+
+Written apart from scripts/make_sample_images.py (which draws the course's sample images) and
+from the preparation it measures: the digits are real MNIST handwriting, their strokes are
+re-drawn from a skeleton at a chosen width, and each photo varies one condition of the world
+(stroke width, blur, resolution, size and place in the frame, rotation, ink, contrast, paper,
+light, shadows, noise, JPEG, printed lines, light ink on dark, transparency, clutter) away from
+a plain default. Everything is drawn from a seeded generator per photo, so a photo is the same
+whichever subset of the benchmark is run.
+"""
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+from skimage.morphology import skeletonize
+
+SKELETON_HEIGHT = 112  # the digit's height while its strokes are re-drawn
+INK_COLOURS = {  # reflectance (R, G, B) of the ink
+    "black": (0.08, 0.08, 0.10),
+    "blue": (0.12, 0.22, 0.62),
+    "red": (0.78, 0.12, 0.12),
+    "pencil": (0.32, 0.32, 0.35),
+}
+STROKE_RADIUS = {"hairline": 1.2, "thin": 2.5, "thick": 8.0, "marker": 12.0}  # at SKELETON_HEIGHT
+
+
+@dataclass(frozen=True)
+class Scene:
+    """How one photo is taken; the defaults are a plain, well-lit phone photo of ink on paper."""
+
+    height: int = 90  # the digit's height in the photo, pixels
+    fill: float = 0.35  # the digit's height over the photo's height
+    position: str = "centre"  # centre | off-centre | corner
+    width: str = "native"  # hairline | thin | native (MNIST's own strokes) | thick | marker
+    blur: float = 0.0  # defocus, Gaussian sigma as a fraction of the digit's height
+    rotation: float = 0.0  # degrees, counter-clockwise
+    ink: str = "black"  # a key of INK_COLOURS
+    contrast: float = 0.85  # how much light the ink takes away: 0 invisible, 1 full
+    paper: float = 0.88  # the paper's brightness
+    gradient: float = 0.1  # light falling off across the page, fraction of the brightness
+    shadow: str = "none"  # none | soft | hard
+    noise: float = 0.015  # sensor noise, standard deviation
+    jpeg: int = 90  # JPEG quality; 0 saves a PNG
+    lines: str = "none"  # none | ruled | squared
+    surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
+    clutter: str = "none"  # none | speck | specks | crossed-out
+
+
+DEFAULT = Scene()
+CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
+    "default": [("plain photo", DEFAULT)],
+    "stroke width": [(w, replace(DEFAULT, width=w)) for w in ("hairline", "thin", "thick", "marker")],
+    "defocus blur": [(f"sigma {b:.1%} of height", replace(DEFAULT, blur=b)) for b in (0.01, 0.025, 0.04, 0.06)],
+    "low resolution": [(f"digit {h} px tall", replace(DEFAULT, height=h, fill=0.5)) for h in (12, 16, 24, 40)],
+    "size in frame": [(f"{f:.0%} of the height", replace(DEFAULT, fill=f, height=45 if f < 0.1 else 90))
+                      for f in (0.05, 0.15, 0.6, 0.9)],
+    "position": [(p, replace(DEFAULT, position=p)) for p in ("off-centre", "corner")],
+    "rotation": [(f"{r:+d} degrees", replace(DEFAULT, rotation=r)) for r in (-15, -8, 8, 15)],
+    "ink colour": [(c, replace(DEFAULT, ink=c)) for c in ("blue", "red", "pencil")],
+    "contrast": [(f"ink {c:.0%}", replace(DEFAULT, contrast=c)) for c in (0.12, 0.25, 0.45, 1.0)],
+    "paper tone": [(f"paper {p:.0%}", replace(DEFAULT, paper=p)) for p in (0.5, 0.65, 0.97)],
+    "light gradient": [(f"{g:.0%} darker across", replace(DEFAULT, gradient=g)) for g in (0.3, 0.5, 0.7)],
+    "shadow": [(s, replace(DEFAULT, shadow=s)) for s in ("soft", "hard")],
+    "noise": [(f"sigma {n:.0%}", replace(DEFAULT, noise=n)) for n in (0.03, 0.06, 0.1)],
+    "JPEG": [(f"quality {q}", replace(DEFAULT, jpeg=q)) for q in (50, 25, 10)],
+    "printed lines": [(s, replace(DEFAULT, lines=s)) for s in ("ruled", "squared")],
+    "light on dark": [(s, replace(DEFAULT, surface=s)) for s in ("chalk", "dark-mode")],
+    "transparent": [(s, replace(DEFAULT, surface=s, jpeg=0, noise=0.0))
+                    for s in ("transparent-black", "transparent-white")],
+    "clutter": [(c, replace(DEFAULT, clutter=c)) for c in ("speck", "specks", "crossed-out")],
+}
+
+
+def stroke_coverage(digit: np.ndarray, width: str) -> np.ndarray:
+    """How much of each pixel the ink covers, [0, 1], the digit SKELETON_HEIGHT tall, padded."""
+    ys, xs = np.nonzero(digit > 30)
+    crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / 255
+    scale = SKELETON_HEIGHT / crop.shape[0]
+    size = (max(1, round(crop.shape[1] * scale)), SKELETON_HEIGHT)
+    big = np.clip(cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC), 0, 1)
+    big = np.pad(big, 20)
+    if width == "native":
+        return big
+    skeleton = skeletonize(big > 0.5)
+    distance = cv2.distanceTransform((~skeleton).astype(np.uint8), cv2.DIST_L2, 5)
+    return np.clip(STROKE_RADIUS[width] + 0.5 - distance, 0, 1).astype(np.float32)
+
+
+def place_digit(coverage: np.ndarray, scene: Scene, frame: tuple[int, int], rng) -> tuple[np.ndarray, tuple]:
+    """The digit's coverage in a photo-sized frame, rotated, scaled and placed; and its box."""
+    if scene.rotation:
+        h, w = coverage.shape
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), scene.rotation, 1.0)
+        coverage = cv2.warpAffine(coverage, turn, (w, h), flags=cv2.INTER_LINEAR)
+    ys, xs = np.nonzero(coverage > 0.05)
+    coverage = coverage[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    scale = scene.height / coverage.shape[0]
+    size = (max(1, round(coverage.shape[1] * scale)), scene.height)
+    small = cv2.resize(coverage, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    height, width = frame
+    h, w = small.shape
+    room_y, room_x = max(0, height - h), max(0, width - w)
+    if scene.position == "centre":
+        fy, fx = 0.5 + rng.uniform(-0.06, 0.06), 0.5 + rng.uniform(-0.06, 0.06)
+    elif scene.position == "off-centre":
+        fy, fx = rng.choice([0.2, 0.8]) + rng.uniform(-0.05, 0.05), rng.choice([0.2, 0.8]) + rng.uniform(-0.05, 0.05)
+    else:
+        fy, fx = rng.choice([0.03, 0.97]), rng.choice([0.03, 0.97])
+    y, x = round(np.clip(fy, 0, 1) * room_y), round(np.clip(fx, 0, 1) * room_x)
+    canvas = np.zeros(frame, np.float32)
+    canvas[y : y + h, x : x + w] = small[: height - y, : width - x]
+    return canvas, (x, y, w, h)
+
+
+def clutter(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray:
+    """Specks or a small crossed-out mark beside the digit, as ink coverage."""
+    marks = np.zeros(frame, np.float32)
+    if scene.clutter == "none":
+        return marks
+    height, width = frame
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+
+    def spot_away(distance: float) -> tuple[int, int]:  # a point `distance` digit-heights away
+        angle = rng.uniform(0, 2 * np.pi)
+        px = np.clip(cx + np.cos(angle) * distance * h, 0.05 * width, 0.95 * width)
+        py = np.clip(cy + np.sin(angle) * distance * h, 0.05 * height, 0.95 * height)
+        return round(px), round(py)
+
+    if scene.clutter in ("speck", "specks"):
+        for _ in range(1 if scene.clutter == "speck" else 3):
+            radius = max(1, round(rng.uniform(0.03, 0.07) * h))
+            cv2.circle(marks, spot_away(rng.uniform(0.75, 1.2)), radius, 1.0, -1, cv2.LINE_AA)
+    else:  # a scribble half the digit's size, struck through twice
+        px, py = spot_away(rng.uniform(0.9, 1.2))
+        half = 0.25 * h
+        thickness = max(1, round(0.06 * h))
+        points = np.stack([px + rng.uniform(-half, half, 6), py + rng.uniform(-half, half, 6)], 1)
+        cv2.polylines(marks, [points.round().astype(np.int32)], False, 1.0, thickness, cv2.LINE_AA)
+        for sign in (-1, 1):
+            start = (round(px - 1.2 * half), round(py + sign * 0.3 * half))
+            end = (round(px + 1.2 * half), round(py - sign * 0.3 * half))
+            cv2.line(marks, start, end, 1.0, thickness, cv2.LINE_AA)
+    return marks
+
+
+def lighting(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
+    """How brightly each point is lit: a gradient across the page and shadows, (H, W)."""
+    height, width = frame
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    along = (np.cos(angle) * xx / width + np.sin(angle) * yy / height)
+    along = (along - along.min()) / max(float(np.ptp(along)), 1e-6)
+    light = 1.0 - scene.gradient * along
+    if scene.shadow == "soft":
+        sy, sx = rng.uniform(0.2, 0.8) * height, rng.uniform(0.2, 0.8) * width
+        spread = rng.uniform(0.25, 0.45) * max(height, width)
+        light *= 1 - 0.45 * np.exp(-((yy - sy) ** 2 + (xx - sx) ** 2) / (2 * spread**2))
+    elif scene.shadow == "hard":  # the straight edge of a hand or phone across part of the page
+        edge_angle = rng.uniform(0, 2 * np.pi)
+        offset = rng.uniform(-0.25, 0.25) * min(height, width)
+        side = np.cos(edge_angle) * (xx - width / 2) + np.sin(edge_angle) * (yy - height / 2) - offset
+        softness = rng.uniform(0.5, 2.5)
+        light *= 1 - rng.uniform(0.35, 0.55) / (1 + np.exp(-side / softness))
+    return light
+
+
+def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
+    """Coverage of ruled or squared paper's lines, slightly tilted."""
+    lines = np.zeros(frame, np.float32)
+    if scene.lines == "none":
+        return lines
+    height, width = frame
+    spacing = rng.uniform(0.4, 0.6) * scene.height if scene.lines == "ruled" else rng.uniform(0.25, 0.35) * scene.height
+    thickness = max(1, round(scene.height / 70))
+    tilt = np.tan(np.radians(rng.uniform(-1.5, 1.5)))
+    start = rng.uniform(0, spacing)
+    for offset in np.arange(start, height + abs(tilt) * width, spacing):
+        cv2.line(lines, (0, round(offset)), (width, round(offset + tilt * width)), 1.0, thickness, cv2.LINE_AA)
+    if scene.lines == "squared":
+        for offset in np.arange(start, width + abs(tilt) * height, spacing):
+            cv2.line(lines, (round(offset), 0), (round(offset - tilt * height), height), 1.0, thickness, cv2.LINE_AA)
+    return lines
+
+
+def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
+    """One MNIST digit (28x28, white on black) as an encoded photo; (bytes, extension)."""
+    rng = np.random.default_rng(seed)
+    height = round(scene.height / scene.fill)
+    width = round(height * rng.uniform(0.75, 1.33))
+    frame = (height, max(width, scene.height + 4))
+    coverage, box = place_digit(stroke_coverage(digit, scene.width), scene, frame, rng)
+    coverage = np.maximum(coverage, clutter(frame, box, scene, rng))
+    if scene.surface.startswith("transparent"):
+        colour = 0 if scene.surface == "transparent-black" else 255
+        rgba = np.zeros((*frame, 4), np.uint8)
+        rgba[..., :3] = colour
+        rgba[..., 3] = np.round(255 * coverage).astype(np.uint8)
+        return cv2.imencode(".png", rgba)[1].tobytes(), ".png"
+    if scene.surface == "paper":
+        tint = np.array([1.0, 1.0, 1.0]) + rng.uniform(-0.03, 0.03, 3)
+        paper = np.ones((*frame, 3), np.float32) * np.float32(scene.paper) * tint.astype(np.float32)
+        line_colour = np.array([0.55, 0.7, 0.92], np.float32)
+        paper *= 1 - printed_lines(frame, scene, rng)[..., None] * (1 - line_colour) * 0.8
+        ink = np.array(INK_COLOURS[scene.ink], np.float32)
+        if scene.ink == "pencil":  # graphite leaves a grainy trace
+            coverage = coverage * rng.uniform(0.55, 1.0, frame).astype(np.float32)
+        image = paper * (1 - scene.contrast * coverage[..., None] * (1 - ink))
+        image *= lighting(frame, scene, rng)[..., None]
+    elif scene.surface == "chalk":
+        board = np.array([0.16, 0.24, 0.2], np.float32) * rng.uniform(0.8, 1.2)
+        grain = rng.uniform(0.5, 1.0, frame).astype(np.float32)
+        smudge = cv2.GaussianBlur(rng.uniform(0, 1, frame).astype(np.float32), (0, 0), 0.1 * scene.height)
+        image = board + 0.15 * (smudge - smudge.mean())[..., None] * board
+        image = image + (0.88 - image) * (coverage * grain)[..., None]
+        image *= lighting(frame, scene, rng)[..., None]
+    else:  # dark mode: a light stroke on a dark grey canvas, a screenshot
+        image = np.full((*frame, 3), 0.12, np.float32)
+        image = image + (0.95 - image) * coverage[..., None]
+    if scene.blur:
+        image = cv2.GaussianBlur(image, (0, 0), scene.blur * scene.height)
+    if scene.noise:
+        image = image + rng.normal(0, scene.noise, image.shape).astype(np.float32)
+    bgr = np.clip(255 * image[..., ::-1], 0, 255).round().astype(np.uint8)
+    if scene.jpeg:
+        return cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, scene.jpeg])[1].tobytes(), ".jpg"
+    return cv2.imencode(".png", bgr)[1].tobytes(), ".png"

@@ -1,0 +1,72 @@
+"""Which side is the ink: dark ink on light paper, or light chalk on a dark board?"""
+
+import cv2
+import numpy as np
+
+LOCAL_SIZE = 160  # longest side when comparing ink with its surroundings
+
+
+def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = True) -> bool:
+    """True for dark ink on light paper.
+
+    The paper is the majority, so a median is its level, and the ink is whichever extreme lies
+    farther from it (after a 3x3 median, so single noisy pixels do not count). With `sheet`, the
+    median of the whole picture and of its middle are both asked: a dark desk around a small
+    sheet fools the first, a fat digit filling the middle fools the second; when they disagree,
+    the middle wins only if its colour forms a sheet (one solid shape clear of the border). With
+    `local`, when they agree, ink that clearly stands out from its own surroundings has the last
+    word: a hard-edged shadow may have moved both medians.
+    """
+    smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)
+    h, w = smooth.shape
+    darkest, lightest = float(smooth.min()), float(smooth.max())
+    votes = []
+    for region in (smooth, smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]):
+        background = float(np.median(region))
+        votes.append(background - darkest > lightest - background)
+    whole, middle = votes
+    if whole == middle or not sheet:
+        found = local_polarity(smooth) if local else None
+        return whole if found is None else found
+    return middle if is_sheet(smooth, light=middle) else whole
+
+
+def local_polarity(smooth: np.ndarray, confidence: float = 3.0) -> bool | None:
+    """Dark-on-light (True) or light-on-dark (False) by the ink's contrast with its surroundings.
+
+    A wide median filter gives the paper around every point and keeps the edges of shadows
+    sharp, so what differs from it are marks: thin ones (ink, on one side of the paper's
+    level, and noise, on both) and broad ones (the corners of shadows and sheets, which a
+    median rounds off). The broad ones are opened away; when the strongest thin marks darker
+    than their surroundings outweigh the brighter ones by `confidence` times (or the
+    reverse), that decides, else None.
+    """
+    scale = LOCAL_SIZE / max(smooth.shape)
+    small = cv2.resize(smooth, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
+    window = max(3, min(small.shape) // 4) | 1
+    residual = small.astype(np.float32) - cv2.medianBlur(small, window)
+    broad = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than a pen stroke here
+    strengths = []
+    for marks in (np.maximum(-residual, 0), np.maximum(residual, 0)):  # darker, brighter
+        thin = marks - cv2.morphologyEx(marks, cv2.MORPH_OPEN, broad)
+        count = max(1, thin.size // 200)  # the strongest half percent: about the ink
+        strengths.append(float(np.partition(thin.ravel(), -count)[-count:].mean()))
+    darker, brighter = strengths
+    if darker > confidence * max(brighter, 1.0):
+        return True
+    if brighter > confidence * max(darker, 1.0):
+        return False
+    return None
+
+
+def is_sheet(smooth: np.ndarray, light: bool) -> bool:
+    """Whether the largest light (or dark) region is a sheet: solid, big, clear of the border."""
+    _, classes = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    region = (classes > 0) if light else (classes == 0)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return False
+    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, 4]))]
+    height, width = smooth.shape
+    touches = x == 0 or y == 0 or x + w == width or y + h == height
+    return not touches and area >= 0.7 * w * h and area >= 0.1 * smooth.size

@@ -1,0 +1,158 @@
+"""Finding the digit's ink in a photo: light evened out, ink from paper, the pieces that form the digit."""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .errors import ImageError
+
+MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
+STROKE_RANGE = (0.07, 0.17)  # stroke width / digit size seen in MNIST (10th-90th pct: 0.08-0.15)
+
+
+@dataclass
+class Piece:
+    """One connected piece of ink: its box, its area in pixels, and whether it touches the border."""
+
+    label: int
+    x: int
+    y: int
+    w: int
+    h: int
+    area: int
+    border: bool
+
+    def within(self, outer: "Piece", margin: float = 0.0) -> bool:
+        """Whether this piece's box lies inside another's, kept `margin` of its size from its sides."""
+        mx, my = margin * outer.w, margin * outer.h
+        return (outer.x + mx <= self.x and self.x + self.w <= outer.x + outer.w - mx
+                and outer.y + my <= self.y and self.y + self.h <= outer.y + outer.h - my)
+
+    def near(self, main: "Piece", margin: float = 0.5) -> bool:
+        """Whether this piece lies within `margin` of the main piece's size around its box."""
+        mx, my = margin * main.w, margin * main.h
+        return not (self.x > main.x + main.w + mx or self.x + self.w < main.x - mx
+                    or self.y > main.y + main.h + my or self.y + self.h < main.y - my)
+
+
+def remove_background(ink: np.ndarray) -> np.ndarray:
+    """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
+
+    A grey-level opening with a window wider than any stroke keeps only the background; it
+    is computed at a quarter of the size, which is plenty for light that varies slowly.
+    """
+    small = cv2.resize(ink, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    size = max(5, min(small.shape) // 5) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    opened = cv2.morphologyEx(small, cv2.MORPH_OPEN, kernel)
+    # smoothed, but never below the opening: the edge of a hard shadow stays sharp, not a ridge
+    background = np.maximum(opened, cv2.GaussianBlur(opened, (0, 0), size / 4))
+    background = cv2.resize(background, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return stretch(np.clip(ink - background, 0, 1))
+
+
+def stretch(flat: np.ndarray) -> np.ndarray:
+    """Bring the ink to full strength, unless there is none: blank paper stays blank."""
+    flat = flat - float(flat.min())
+    top = float(np.percentile(flat, 99.9))
+    return np.clip(flat / top, 0, 1) if top > MIN_CONTRAST else flat
+
+
+def ink_mask(ink: np.ndarray, name: str = "image") -> np.ndarray:
+    """Binary ink by Otsu's threshold; an image with no contrast has no digit."""
+    smooth = cv2.medianBlur((ink * 255).astype(np.uint8), 3)
+    if np.percentile(smooth, 99.95) < 40:  # under ~15 % contrast anywhere: blank paper
+        raise ImageError(f"{name} shows no ink (an empty page?); photograph a written digit.")
+    _, mask = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return mask > 0
+
+
+def find_pieces(mask: np.ndarray, page_edges: bool = True, sheet_outline: bool = True,
+                specks: bool = True) -> tuple[list[Piece], np.ndarray]:
+    """Connected pieces of ink and their label image; page edges, a sheet's outline and specks dropped."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    height, width = mask.shape
+    pieces = [Piece(i, int(s[0]), int(s[1]), int(s[2]), int(s[3]), int(s[4]),
+                    s[0] == 0 or s[1] == 0 or s[0] + s[2] == width or s[1] + s[3] == height)
+              for i, s in enumerate(stats) if i > 0 and s[4] >= max(4, mask.size // 40000)]
+    if page_edges:  # touching the border and running along it: a table's edge, a shadow
+        pieces = [p for p in pieces if not (p.border and (p.w > 0.5 * width or p.h > 0.5 * height))] or pieces
+    if not pieces:
+        return [], labels
+    if sheet_outline:
+        pieces = drop_sheet_outline(pieces, mask.shape)
+    if specks:
+        largest = max(p.area for p in pieces)
+        pieces = [p for p in pieces if p.area >= 0.08 * largest]
+    return pieces, labels
+
+
+def drop_sheet_outline(pieces: list[Piece], shape: tuple[int, int]) -> list[Piece]:
+    """Without the outline of a sheet lying on a desk, when the other ink lies well inside it."""
+    height, width = shape
+    outline = max(pieces, key=lambda p: p.area)
+    others = [p for p in pieces if p is not outline]
+    if (
+        others
+        and outline.w > 0.5 * width
+        and outline.h > 0.5 * height
+        and outline.area < 0.35 * outline.w * outline.h  # a frame, not a filled blob
+        and sum(p.area for p in others) > 0.01 * outline.area  # around real ink, not a speck
+        and all(p.within(outline, margin=0.15) for p in others)  # well inside its hole
+    ):
+        return others
+    return pieces
+
+
+def digit_pieces(pieces: list[Piece], near_only: bool = True) -> list[Piece]:
+    """The pieces that form one digit: the largest (clear of the border if any is) and those near it."""
+    clear = [p for p in pieces if not p.border] or pieces
+    main = max(clear, key=lambda p: p.area)
+    return [p for p in pieces if p.near(main)] if near_only else pieces
+
+
+def union(pieces: list[Piece], labels: np.ndarray) -> np.ndarray:
+    """One mask holding the ink of all the given pieces."""
+    return np.isin(labels, [p.label for p in pieces])
+
+
+def group_digits(pieces: list[Piece]) -> list[list[Piece]]:
+    """Group pieces of ink into digits, left to right; pieces stacked in a column are one digit."""
+    groups: list[list[Piece]] = []
+    for piece in sorted(pieces, key=lambda p: p.x):
+        if groups:
+            last = groups[-1]
+            left = min(p.x for p in last)
+            right = max(p.x + p.w for p in last)
+            overlap = min(right, piece.x + piece.w) - max(left, piece.x)
+            if overlap > 0.5 * min(piece.w, right - left):
+                last.append(piece)
+                continue
+        groups.append([piece])
+    return groups
+
+
+def stroke_width(binary: np.ndarray) -> float:
+    """Mean stroke width: twice the ink area over the length of its outlines."""
+    contours, _ = cv2.findContours(binary, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(c, True) for c in contours)
+    return 2.0 * float(binary.sum()) / perimeter if perimeter else 0.0
+
+
+def normalize_stroke(binary: np.ndarray) -> np.ndarray:
+    """Thicken hairlines and thin marker strokes to MNIST's stroke width."""
+    ys, xs = np.nonzero(binary)
+    size = max(np.ptp(ys), np.ptp(xs)) + 1
+    ratio = stroke_width(binary) / size
+    low, high = STROKE_RANGE
+    if ratio < low:
+        grow = round((low + 0.03 - ratio) * size)
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow + 1, grow + 1))
+        return cv2.dilate(binary, kernel)
+    if ratio > high:
+        shrink_by = round((ratio - high + 0.03) * size)
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (shrink_by + 1, shrink_by + 1))
+        thinner = cv2.erode(binary, kernel)
+        return thinner if thinner.sum() > 0.3 * binary.sum() else binary
+    return binary
