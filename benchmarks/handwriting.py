@@ -22,7 +22,6 @@ import json
 import multiprocessing
 import time
 from dataclasses import fields, replace
-from pathlib import Path
 
 import cv2
 import numpy as np

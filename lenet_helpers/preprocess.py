@@ -18,8 +18,16 @@ from .decode import IMAGE_SUFFIXES, Source, image_files, read_image, rescale, to
 from .errors import ImageError
 from .polarity import has_light_background
 from .ruled_lines import remove_ruled_lines
-from .segment import (digit_pieces, find_pieces, group_digits, ink_mask, normalize_stroke, remove_background,
-                      stretch, union)
+from .segment import (
+    digit_pieces,
+    find_pieces,
+    group_digits,
+    ink_mask,
+    normalize_stroke,
+    remove_background,
+    stretch,
+    union,
+)
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
 
