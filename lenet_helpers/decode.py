@@ -12,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import ImageError
 
 WORK_SIZE = 640  # longest side while looking for ink: enough for a digit, fast for a 48 MP photo
+MIN_WORK_SIZE = 256  # smaller images are enlarged first: a 3x3 filter would erase their strokes
 MIN_SIDE = 8  # smaller images cannot hold a readable digit
 MAX_FILE_BYTES = 100 * 2**20  # larger files are not photos of a digit; refused before reading
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -124,13 +125,15 @@ def to_float(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def rescale(array: np.ndarray, size: int = WORK_SIZE) -> np.ndarray:
-    """Bring the longest side to at most `size` (area averaging keeps thin strokes)."""
+def rescale(array: np.ndarray, size: int = WORK_SIZE, smallest: int = MIN_WORK_SIZE) -> np.ndarray:
+    """Bring the longest side between `smallest` and `size` (area averaging keeps thin strokes)."""
     longest = max(array.shape[:2])
-    if longest <= size:
+    target = min(max(longest, smallest), size)
+    if target == longest:
         return array
-    width, height = round(array.shape[1] * size / longest), round(array.shape[0] * size / longest)
-    return cv2.resize(array, (max(1, width), max(1, height)), interpolation=cv2.INTER_AREA)
+    width, height = round(array.shape[1] * target / longest), round(array.shape[0] * target / longest)
+    method = cv2.INTER_AREA if target < longest else cv2.INTER_CUBIC
+    return np.clip(cv2.resize(to_float(array), (max(1, width), max(1, height)), interpolation=method), 0, 1)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

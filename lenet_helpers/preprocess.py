@@ -72,6 +72,7 @@ class Ink:
     gray: np.ndarray
     light_background: bool
     ink: np.ndarray
+    threshold: float  # the ink level that separates ink from paper
     pieces: list
     labels: np.ndarray
 
@@ -81,6 +82,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     if polarity not in POLARITIES:
         raise ImageError(f"Unknown polarity {polarity!r}; choose {', '.join(POLARITIES)}.")
     original, name = read_image(source, name)
+    small = max(original.shape[:2]) < 128  # a drawing or a crop, not a photo of a page
     original = rescale(original)
     gray = to_gray(original)
     if polarity == "auto":
@@ -89,36 +91,44 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink) if steps.background else stretch(ink)
-    mask = ink_mask(ink, name)
-    if steps.ruled_lines:
+    mask, threshold = ink_mask(ink, name)
+    if steps.ruled_lines and not small:
         mask = remove_ruled_lines(mask)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.sheet_outline, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")
-    return Ink(name, original, gray, light, ink, pieces, labels)
+    return Ink(name, original, gray, light, ink, threshold, pieces, labels)
 
 
-def fit_digit(mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def digit_ink(found: Ink, mask: np.ndarray) -> np.ndarray:
+    """The digit's own grey ink, full strength 1, with its soft edges: what gets fitted into 20x20.
+
+    Grey, not black and white: MNIST's digits are anti-aliased, and a small or blurred digit
+    keeps its shape better in grey levels than in a re-thresholded mask.
+    """
+    inside = found.ink[mask]
+    low, high = found.threshold / 2, max(float(np.percentile(inside, 90)), found.threshold + 1e-3)
+    edges = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return np.clip((found.ink - low) / (high - low), 0, 1) * edges
+
+
+def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop to the ink, give the strokes MNIST's width, fit into 20x20 keeping aspect ratio."""
     ys, xs = np.nonzero(mask)
     x, y = int(xs.min()), int(ys.min())
     w, h = int(xs.max()) - x + 1, int(ys.max()) - y + 1
-    crop = mask[y : y + h, x : x + w].astype(np.float32)
-    # work on a 64-pixel version: thin pencil lines survive as grey, then are re-inked
+    crop = np.pad(ink, 1)[y : y + h + 2, x : x + w + 2].astype(np.float32)  # one pixel of soft edge
+    # measure and correct the strokes on a 64-pixel version, with room to thicken them
     scale = 64.0 / max(w, h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    crop = np.pad(crop, 8)  # room for thickening
-    binary = (crop > 0.2).astype(np.uint8)
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    crop = np.pad(cv2.resize(crop, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR), 8)
     if stroke:
-        binary = normalize_stroke(binary)
-    ys, xs = np.nonzero(binary)
-    binary = binary[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
-    bh, bw = binary.shape
-    fit = 20.0 / max(bh, bw)
-    size = (max(1, round(bw * fit)), max(1, round(bh * fit)))
-    digit = cv2.resize(binary, size, interpolation=cv2.INTER_AREA)
-    return np.clip(digit, 0, 1), (x, y, w, h)
+        crop = normalize_stroke(crop)
+    ys, xs = np.nonzero(crop > 0.05)
+    crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    fit = 20.0 / max(crop.shape)
+    size = (max(1, round(crop.shape[1] * fit)), max(1, round(crop.shape[0] * fit)))
+    return np.clip(cv2.resize(crop, size, interpolation=cv2.INTER_AREA), 0, 1), (x, y, w, h)
 
 
 def center_by_mass(digit: np.ndarray) -> np.ndarray:
@@ -142,7 +152,7 @@ def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_S
 
 
 def _finish(found: Ink, mask: np.ndarray, name: str, mean: float, std: float, steps: Steps) -> Prepared:
-    digit, box = fit_digit(mask, steps.stroke)
+    digit, box = fit_digit(digit_ink(found, mask), mask, steps.stroke)
     pixels = center_by_mass(digit)
     return Prepared(name, found.original, found.gray, found.light_background, found.ink, mask, box, digit,
                     pixels, to_tensor(pixels, mean, std))
