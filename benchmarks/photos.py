@@ -45,6 +45,7 @@ class Scene:
     lines: str = "none"  # none | ruled | squared
     surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
     clutter: str = "none"  # none | speck | specks | crossed-out
+    gaps: tuple[int, float] = (0, 0.0)  # breaks in the strokes (a pen skipping): how many, how wide / height
 
 
 DEFAULT = Scene()
@@ -69,10 +70,11 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     "transparent": [(s, replace(DEFAULT, surface=s, jpeg=0, noise=0.0))
                     for s in ("transparent-black", "transparent-white")],
     "clutter": [(c, replace(DEFAULT, clutter=c)) for c in ("speck", "specks", "crossed-out")],
+    "broken strokes": [(f"{n} gaps of {g:.0%}", replace(DEFAULT, gaps=(n, g))) for n, g in ((2, 0.04), (4, 0.04), (2, 0.08))],
 }
 
 
-def stroke_coverage(digit: np.ndarray, width: str) -> np.ndarray:
+def stroke_coverage(digit: np.ndarray, width: str, gaps: tuple[int, float] = (0, 0.0), rng=None) -> np.ndarray:
     """How much of each pixel the ink covers, [0, 1], the digit SKELETON_HEIGHT tall, padded."""
     ys, xs = np.nonzero(digit > 30)
     crop = digit[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32) / 255
@@ -80,11 +82,16 @@ def stroke_coverage(digit: np.ndarray, width: str) -> np.ndarray:
     size = (max(1, round(crop.shape[1] * scale)), SKELETON_HEIGHT)
     big = np.clip(cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC), 0, 1)
     big = np.pad(big, 20)
-    if width == "native":
-        return big
     skeleton = skeletonize(big > 0.5)
-    distance = cv2.distanceTransform((~skeleton).astype(np.uint8), cv2.DIST_L2, 5)
-    return np.clip(STROKE_RADIUS[width] + 0.5 - distance, 0, 1).astype(np.float32)
+    if width != "native":
+        distance = cv2.distanceTransform((~skeleton).astype(np.uint8), cv2.DIST_L2, 5)
+        big = np.clip(STROKE_RADIUS[width] + 0.5 - distance, 0, 1).astype(np.float32)
+    count, size = gaps
+    ys, xs = np.nonzero(skeleton)
+    for i in rng.choice(len(ys), size=min(count, len(ys)), replace=False) if count else []:
+        radius = round(size * SKELETON_HEIGHT / 2)
+        cv2.circle(big, (int(xs[i]), int(ys[i])), radius, 0.0, -1, cv2.LINE_AA)
+    return big
 
 
 def place_digit(coverage: np.ndarray, scene: Scene, frame: tuple[int, int], rng) -> tuple[np.ndarray, tuple]:
@@ -190,7 +197,7 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
     height = round(scene.height / scene.fill)
     width = round(height * rng.uniform(0.75, 1.33))
     frame = (height, max(width, scene.height + 4))
-    coverage, box = place_digit(stroke_coverage(digit, scene.width), scene, frame, rng)
+    coverage, box = place_digit(stroke_coverage(digit, scene.width, scene.gaps, rng), scene, frame, rng)
     coverage = np.maximum(coverage, clutter(frame, box, scene, rng))
     if scene.surface.startswith("transparent"):
         colour = 0 if scene.surface == "transparent-black" else 255

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import platform
 import sys
 from pathlib import Path
@@ -136,35 +137,59 @@ def run_evaluate(args) -> int:
 
 def run_predict(args) -> int:
     from .checkpoint import load_model
-    from .errors import ImageError
     from .inference import read_digit, read_number
     from .preprocess import IMAGE_SUFFIXES, image_files
     from .training import get_device
 
     model, info = load_model(args.weights, get_device(args.device))
-    results = []
-    for path in args.paths:
-        files = image_files([path])
-        if Path(path).is_dir() and not files:
-            kinds = ", ".join(sorted(IMAGE_SUFFIXES))
-            results.append({"path": path, "error": f"{path} holds no images ({kinds}); check the folder."})
-        for file in files:
-            try:
-                if args.number:
-                    number, digits = read_number(model, file, info["normalization"], args.polarity)
-                    results.append({"path": str(file), "number": number,
-                                    "digits": [_prediction_json(p) for p in digits]})
-                else:
-                    prediction = read_digit(model, file, info["normalization"], args.polarity)
-                    results.append({"path": str(file), **_prediction_json(prediction)})
-            except ImageError as error:
-                results.append({"path": str(file), "error": str(error)})
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for result in results:
-            _print_prediction(result)
-    return 1 if any("error" in r for r in results) else 0
+
+    def read(file: Path) -> dict:
+        if args.number:
+            number, digits = read_number(model, file, info["normalization"], args.polarity)
+            return {"path": str(file), "number": number, "digits": [_prediction_json(p) for p in digits]}
+        return {"path": str(file), **_prediction_json(read_digit(model, file, info["normalization"], args.polarity))}
+
+    failed = False
+    show = _JsonArray() if args.json else _print_prediction
+    try:
+        for path in args.paths:
+            files = image_files([path])
+            if Path(path).is_dir() and not files:
+                kinds = ", ".join(sorted(IMAGE_SUFFIXES))
+                files = [{"path": path, "error": f"{path} holds no images ({kinds}); check the folder."}]
+            for file in files:
+                result = file if isinstance(file, dict) else _read_one(read, file)
+                failed |= "error" in result
+                show(result)
+        if args.json:
+            show.close()
+    except BrokenPipeError:  # `lenet predict images | head -1`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    return 1 if failed else 0
+
+
+def _read_one(read, file: Path) -> dict:
+    """One file's result; whatever goes wrong with it becomes its error, never the others'."""
+    try:
+        return read(file)
+    except LenetError as error:
+        return {"path": str(file), "error": str(error)}
+    except Exception as error:  # an unforeseen kind of image must not cost the other results
+        return {"path": str(file), "error": f"{file} could not be read ({type(error).__name__}: {error})."}
+
+
+class _JsonArray:
+    """Prints one valid JSON array, an element at a time, as the results come."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def __call__(self, item: dict) -> None:
+        print(("[" if self.first else ",") + json.dumps(item), flush=True)
+        self.first = False
+
+    def close(self) -> None:
+        print("[]" if self.first else "]", flush=True)
 
 
 def _print_prediction(result: dict) -> None:
@@ -175,12 +200,14 @@ def _print_prediction(result: dict) -> None:
         confidences = ", ".join(f"{d['confidence']:.0%}" for d in result["digits"])
         print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})")
     else:
-        print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%})")
+        doubt = f"  (doubtful: {result['warning']})" if "warning" in result else ""
+        print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%}){doubt}")
 
 
 def _prediction_json(prediction) -> dict:
-    return {"digit": prediction.digit, "confidence": round(prediction.confidence, 6),
-            "probabilities": prediction.probabilities}
+    result = {"digit": prediction.digit, "confidence": round(prediction.confidence, 6),
+              "probabilities": prediction.probabilities}
+    return result | ({"warning": prediction.warning} if prediction.warning else {})
 
 
 def run_student(args) -> int:

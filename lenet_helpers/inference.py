@@ -7,6 +7,8 @@ from torch import nn
 
 from .preprocess import Prepared, Source, prepare, prepare_number
 
+UNSURE_BELOW = 0.6  # a top probability under this is reported as doubtful
+
 
 @dataclass
 class Prediction:
@@ -16,6 +18,15 @@ class Prediction:
     confidence: float
     probabilities: list[float]
     prepared: Prepared
+    warnings: list[str]  # why the reading may be doubtful; empty when it looks sound
+
+    @property
+    def warning(self) -> str | None:
+        """The doubts in one sentence, or None."""
+        if not self.warnings:
+            return None
+        text = "; ".join(self.warnings)
+        return text[0].upper() + text[1:] + "."
 
 
 @torch.no_grad()
@@ -32,9 +43,19 @@ def classify(model: nn.Module, prepared: list[Prepared]) -> list[Prediction]:
         return []
     probs = probabilities(model, torch.cat([p.tensor for p in prepared]))
     return [
-        Prediction(int(row.argmax()), float(row.max()), [round(float(v), 6) for v in row], p)
+        Prediction(int(row.argmax()), float(row.max()), [round(float(v), 6) for v in row], p,
+                   p.warnings + unsure(row))
         for row, p in zip(probs, prepared, strict=True)
     ]
+
+
+def unsure(row: torch.Tensor, least: float = UNSURE_BELOW) -> list[str]:
+    """A doubt when no digit stands out: the highest probability is low."""
+    top2 = row.topk(2)
+    if float(top2.values[0]) >= least:
+        return []
+    first, second = top2.indices.tolist()
+    return [f"the model is unsure ({first}: {float(top2.values[0]):.0%}, {second}: {float(top2.values[1]):.0%})"]
 
 
 def read_digit(model: nn.Module, source: Source, normalization: dict | None = None,

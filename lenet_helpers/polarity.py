@@ -6,29 +6,49 @@ import numpy as np
 LOCAL_SIZE = 160  # longest side when comparing ink with its surroundings
 
 
-def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = True) -> bool:
+def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = True, shading: bool = True) -> bool:
     """True for dark ink on light paper.
 
     The paper is the majority, so a median is its level, and the ink is whichever extreme lies
-    farther from it (after a 3x3 median, so single noisy pixels do not count). With `sheet`, the
-    median of the whole picture and of its middle are both asked: a dark desk around a small
-    sheet fools the first, a fat digit filling the middle fools the second; when they disagree,
-    the middle wins only if its colour forms a sheet (one solid shape clear of the border). With
-    `local`, when they agree, ink that clearly stands out from its own surroundings has the last
-    word: a hard-edged shadow may have moved both medians.
+    farther from it (after a 3x3 median, so single noisy pixels do not count). When both
+    extremes lie about as far (a hard shadow splits the page into a lit and a shaded paper, or
+    the light falls off steeply), the median is no paper's level, and with `shading` the vote
+    is taken again against the paper's local level instead (shading_polarity). With `sheet`,
+    the median of the picture's middle is asked too: a dark desk around a small sheet fools the
+    whole picture's, a fat digit filling the middle fools the middle's; when they disagree, the
+    middle wins only if its colour forms a sheet (one solid shape clear of the border). With
+    `local`, when they agree, ink that clearly stands out from its own surroundings has the
+    last word.
     """
     smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)
     h, w = smooth.shape
     darkest, lightest = float(smooth.min()), float(smooth.max())
-    votes = []
-    for region in (smooth, smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]):
-        background = float(np.median(region))
-        votes.append(background - darkest > lightest - background)
-    whole, middle = votes
+    background = float(np.median(smooth))
+    below, above = background - darkest, lightest - background
+    if shading and max(below, above) < 1.5 * min(below, above):
+        return shading_polarity(smooth)
+    whole = below > above
+    middle_part = smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]
+    middle = float(np.median(middle_part)) - darkest > lightest - float(np.median(middle_part))
     if whole == middle or not sheet:
         found = local_polarity(smooth) if local else None
         return whole if found is None else found
     return middle if is_sheet(smooth, light=middle) else whole
+
+
+def shading_polarity(smooth: np.ndarray) -> bool:
+    """The vote of the extremes against the paper's local level: a wide median follows each paper.
+
+    A median filter keeps the straight edge of a shadow where it is, so each side's paper is
+    subtracted from itself; what stands out most, darker or brighter (the strongest half
+    percent each way), is the ink.
+    """
+    scale = LOCAL_SIZE / max(smooth.shape)
+    small = cv2.resize(smooth, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
+    window = max(3, min(small.shape) // 4) | 1
+    residual = small.astype(np.float32) - cv2.medianBlur(small, window)
+    low, high = np.percentile(residual, [0.5, 99.5])
+    return -float(low) > float(high)
 
 
 def local_polarity(smooth: np.ndarray, confidence: float = 3.0) -> bool | None:

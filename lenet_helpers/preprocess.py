@@ -37,6 +37,7 @@ class Steps:
     """The photo-cleaning steps `prepare` takes; each can be switched off to measure what it buys."""
 
     background: bool = True  # subtract uneven light and shadows
+    shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
     local_polarity: bool = True  # ink that stands out from its surroundings decides the polarity
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
     sheet_outline: bool = True  # drop the outline of a sheet on a desk
@@ -61,6 +62,7 @@ class Prepared:
     digit: np.ndarray  # float [0, 1], the crop with MNIST-like stroke width, fitted into 20x20
     pixels: np.ndarray  # float [0, 1], 28x28, centred by centre of mass: what the model sees
     tensor: torch.Tensor = field(repr=False)  # (1, 1, 28, 28), normalised as in training
+    warnings: list[str] = field(default_factory=list)  # why the reading may be doubtful
 
 
 @dataclass
@@ -86,11 +88,11 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     original = rescale(original)
     gray = to_gray(original)
     if polarity == "auto":
-        light = has_light_background(gray, local=steps.local_polarity, sheet=steps.sheet_polarity)
+        light = has_light_background(gray, steps.local_polarity, steps.sheet_polarity, steps.shading_polarity)
     else:
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
-    ink = remove_background(ink) if steps.background else stretch(ink)
+    ink = remove_background(ink, on_paper=light) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
     if steps.ruled_lines and not small:
         mask = remove_ruled_lines(mask)
@@ -151,18 +153,29 @@ def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_S
     return normalize(torch.from_numpy(np.ascontiguousarray(pixels, dtype=np.float32))[None], mean, std)
 
 
+def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int]) -> list[str]:
+    """Why a prepared digit may not be what the photo shows: little of the ink kept, a tiny digit."""
+    warnings = []
+    kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces))
+    if kept < 0.5:
+        warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
+    if max(box[2:]) < 0.03 * max(found.ink.shape) or mask.sum() < 30:
+        warnings.append("the digit is tiny in the picture (a speck?); photograph it closer")
+    return warnings
+
+
 def _finish(found: Ink, mask: np.ndarray, name: str, mean: float, std: float, steps: Steps) -> Prepared:
     digit, box = fit_digit(digit_ink(found, mask), mask, steps.stroke)
     pixels = center_by_mass(digit)
     return Prepared(name, found.original, found.gray, found.light_background, found.ink, mask, box, digit,
-                    pixels, to_tensor(pixels, mean, std))
+                    pixels, to_tensor(pixels, mean, std), doubts(found, mask, box))
 
 
 def prepare(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, std: float = MNIST_STD,
             name: str | None = None, steps: Steps = Steps()) -> Prepared:
     """One image of one digit -> MNIST-style model input, keeping every step."""
     found = find_ink(source, polarity, name, steps)
-    mask = union(digit_pieces(found.pieces, steps.near_pieces), found.labels)
+    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
     return _finish(found, mask, found.name, mean, std, steps)
 
 

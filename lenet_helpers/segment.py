@@ -36,24 +36,35 @@ class Piece:
                     or self.y > main.y + main.h + my or self.y + self.h < main.y - my)
 
 
-def remove_background(ink: np.ndarray, window: float = 1 / 3) -> np.ndarray:
+def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
     the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
-    any stroke of a digit that fits in it (however thick or blurred). It is an octagon, round
-    enough to fit against the straight edge of a hard shadow at any angle (a square leaves a band
-    along a slanted edge), and works at full resolution, so that edge stays exactly where it is.
-    The image is smoothed a little first, so that the opening follows the paper, not its noise.
+    any stroke of a digit that fits in it (however thick or blurred), at full resolution, so
+    the edge of a hard shadow stays exactly where it is. Two windows are tried and the higher
+    background kept (the opening by either): an octagon fits against a shadow's straight edge
+    at any angle, a square fits into its right-angled corners. The image is smoothed a little
+    first, so that the opening follows the paper, not its noise.
+
+    On paper (`on_paper`, dark ink inverted), light multiplies what the ink lets through, so
+    the ink under a shadow is fainter in proportion: dividing by the paper's own brightness
+    gives every part of the digit the same strength, shaded or not.
     """
-    size = max(3, int(min(ink.shape) * window))
-    side = max(1, int(0.42 * size)) | 1  # an octagon: a square, then a diamond around it
+    size = max(3, int(min(ink.shape) * window)) | 1
+    smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
     steps = max(1, (size - side) // 2)
-    square = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
+    inner = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
-    background = cv2.erode(cv2.erode(cv2.GaussianBlur(ink, (0, 0), 1.5), square), cross, iterations=steps)
-    background = cv2.dilate(cv2.dilate(background, cross, iterations=steps), square)
-    return stretch(np.clip(ink - background, 0, 1))
+    octagon = cv2.erode(cv2.erode(smooth, inner), cross, iterations=steps)
+    octagon = cv2.dilate(cv2.dilate(octagon, cross, iterations=steps), inner)
+    background = np.maximum(octagon, cv2.morphologyEx(smooth, cv2.MORPH_OPEN, square))
+    flat = ink - background
+    if on_paper:
+        flat /= np.maximum(1.0 - background, 0.05)  # 1 - background: the paper's brightness
+    return stretch(np.clip(flat, 0, 1))
 
 
 def stretch(flat: np.ndarray) -> np.ndarray:
@@ -119,12 +130,13 @@ def drop_sheet_outline(pieces: list[Piece], shape: tuple[int, int]) -> list[Piec
     return pieces
 
 
-def digit_pieces(pieces: list[Piece], near_only: bool = True, gap: float = 0.2) -> list[Piece]:
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, gap: float = 0.15) -> list[Piece]:
     """The pieces that form one digit: the largest (clear of the border if any is) and those close to it.
 
-    A piece joins when the gap between it and the digit's box so far is at most `gap` times the
-    largest piece's size: the parts of a broken stroke join, a speck or a crossed-out mark
-    beside the digit does not.
+    A piece joins when its ink comes within `gap` times the largest piece's size of the digit's
+    ink so far: the parts of a broken stroke join, a speck or a crossed-out mark beside the
+    digit does not. Distances are between the inks themselves, not their boxes, which overlap
+    when a mark sits in the empty corner of a 7.
     """
     clear = [p for p in pieces if not p.border] or pieces
     main = max(clear, key=lambda p: p.area)
@@ -132,18 +144,14 @@ def digit_pieces(pieces: list[Piece], near_only: bool = True, gap: float = 0.2) 
         return pieces
     reach = gap * max(main.w, main.h)
     group, rest = [main], [p for p in pieces if p is not main]
-    x0, y0, x1, y1 = main.x, main.y, main.x + main.w, main.y + main.h
-    joined = True
-    while joined:
-        joined = False
-        for p in list(rest):
-            dx = max(0, p.x - x1, x0 - (p.x + p.w))
-            dy = max(0, p.y - y1, y0 - (p.y + p.h))
-            if dx * dx + dy * dy <= reach * reach:
-                group.append(p)
-                rest.remove(p)
-                x0, y0, x1, y1 = min(x0, p.x), min(y0, p.y), max(x1, p.x + p.w), max(y1, p.y + p.h)
-                joined = True
+    while rest:
+        outside = (~union(group, labels)).astype(np.uint8)
+        distance = cv2.distanceTransform(outside, cv2.DIST_L2, 3)
+        close = [p for p in rest if float(distance[labels == p.label].min()) <= reach]
+        if not close:
+            break
+        group += close
+        rest = [p for p in rest if p not in close]
     return group
 
 

@@ -45,6 +45,8 @@ def digit_reader(model, normalization: dict, sample: str | Path) -> widgets.VBox
                 return
             prediction = classify(model, [prepared])[0]
             print(f"{Path(name).name}: the model reads {prediction.digit} ({prediction.confidence:.1%} sure)")
+            if prediction.warning:
+                print(f"Doubtful: {prediction.warning}")
             show_preparation(prepared, model)
             plt.show()
 
