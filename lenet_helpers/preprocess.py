@@ -37,6 +37,7 @@ class Steps:
     """The photo-cleaning steps `prepare` takes; each can be switched off to measure what it buys."""
 
     background: bool = True  # subtract uneven light and shadows
+    stroke_window: bool = True  # the background's window sized from the strokes, not the picture
     shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
     local_polarity: bool = True  # ink that stands out from its surroundings decides the polarity
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
@@ -92,7 +93,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     else:
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
-    ink = remove_background(ink, on_paper=light) if steps.background else stretch(ink)
+    ink = remove_background(ink, light, strokes=5.0 if steps.stroke_window else 0) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
     if steps.ruled_lines and not small:
         mask = remove_ruled_lines(mask)
@@ -102,50 +103,52 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     return Ink(name, original, gray, light, ink, threshold, pieces, labels)
 
 
-def digit_ink(found: Ink, mask: np.ndarray) -> np.ndarray:
+def digit_ink(found: Ink, mask: np.ndarray, top: float = 95, edge: int = 5) -> np.ndarray:
     """The digit's own grey ink, full strength 1, with its soft edges: what gets fitted into 20x20.
 
     Grey, not black and white: MNIST's digits are anti-aliased, and a small or blurred digit
-    keeps its shape better in grey levels than in a re-thresholded mask.
+    keeps its shape better in grey levels than in a re-thresholded mask. The ink's `top`
+    percentile becomes full strength; the mask grown by `edge` pixels keeps the soft edges.
     """
-    inside = found.ink[mask]
-    low, high = found.threshold / 2, max(float(np.percentile(inside, 90)), found.threshold + 1e-3)
-    edges = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return np.clip((found.ink - low) / (high - low), 0, 1) * edges
+    high = max(float(np.percentile(found.ink[mask], top)), found.threshold + 1e-3)
+    edges = cv2.dilate(mask.astype(np.uint8), np.ones((edge, edge), np.uint8)) > 0
+    return np.clip(found.ink / high, 0, 1) * edges
 
 
 def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """Crop to the ink, give the strokes MNIST's width, fit into 20x20 keeping aspect ratio."""
+    """Crop to the ink, give the strokes MNIST's width if needed, fit into 20x20 keeping aspect ratio."""
     ys, xs = np.nonzero(mask)
     x, y = int(xs.min()), int(ys.min())
     w, h = int(xs.max()) - x + 1, int(ys.max()) - y + 1
     crop = np.pad(ink, 1)[y : y + h + 2, x : x + w + 2].astype(np.float32)  # one pixel of soft edge
-    # measure and correct the strokes on a 64-pixel version, with room to thicken them
-    scale = 64.0 / max(w, h)
-    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-    crop = np.pad(cv2.resize(crop, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR), 8)
-    if stroke:
-        crop = normalize_stroke(crop)
+    if stroke:  # measured and corrected on a 64-pixel version, with room to thicken
+        scale = 64.0 / max(w, h)
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        small = np.pad(cv2.resize(crop, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR), 8)
+        corrected = normalize_stroke(small)
+        if corrected is not small:
+            crop = corrected
     ys, xs = np.nonzero(crop > 0.05)
     crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     fit = 20.0 / max(crop.shape)
     size = (max(1, round(crop.shape[1] * fit)), max(1, round(crop.shape[0] * fit)))
-    return np.clip(cv2.resize(crop, size, interpolation=cv2.INTER_AREA), 0, 1), (x, y, w, h)
+    method = cv2.INTER_AREA if fit < 1 else cv2.INTER_LINEAR
+    return np.clip(cv2.resize(crop, size, interpolation=method), 0, 1), (x, y, w, h)
 
 
 def center_by_mass(digit: np.ndarray) -> np.ndarray:
-    """Place a 20x20-fitted digit in 28x28 so that its centre of mass is the centre."""
-    canvas = np.zeros((28, 28), np.float32)
+    """Place a 20x20-fitted digit in 28x28 so that its centre of mass is at the centre (whole pixels, as MNIST)."""
     h, w = digit.shape
-    top, left = (28 - h) // 2, (28 - w) // 2
-    canvas[top : top + h, left : left + w] = digit
-    moments = cv2.moments(canvas)
+    moments = cv2.moments(digit)
     if moments["m00"] == 0:
-        return canvas
-    dx = 13.5 - moments["m10"] / moments["m00"]
-    dy = 13.5 - moments["m01"] / moments["m00"]
-    shift = np.float32([[1, 0, dx], [0, 1, dy]])
-    return cv2.warpAffine(canvas, shift, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0)
+        top, left = (28 - h) // 2, (28 - w) // 2
+    else:
+        top = round(13.5 - moments["m01"] / moments["m00"])
+        left = round(13.5 - moments["m10"] / moments["m00"])
+        top, left = min(max(top, 0), 28 - h), min(max(left, 0), 28 - w)  # the whole digit stays in the frame
+    canvas = np.zeros((28, 28), np.float32)
+    canvas[top : top + h, left : left + w] = digit
+    return canvas
 
 
 def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_STD) -> torch.Tensor:

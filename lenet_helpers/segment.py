@@ -36,22 +36,41 @@ class Piece:
                     or self.y > main.y + main.h + my or self.y + self.h < main.y - my)
 
 
-def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3) -> np.ndarray:
+def remove_background(ink: np.ndarray, on_paper: bool = True, largest: float = 1 / 3,
+                      strokes: float = 5.0) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
-    the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
-    any stroke of a digit that fits in it (however thick or blurred), at full resolution, so
-    the edge of a hard shadow stays exactly where it is. Two windows are tried and the higher
-    background kept (the opening by either): an octagon fits against a shadow's straight edge
-    at any angle, a square fits into its right-angled corners. The image is smoothed a little
-    first, so that the opening follows the paper, not its noise.
-
-    On paper (`on_paper`, dark ink inverted), light multiplies what the ink lets through, so
-    the ink under a shadow is fainter in proportion: dividing by the paper's own brightness
-    gives every part of the digit the same strength, shaded or not.
+    the plateaus of shadows, not the strokes. The window should be wider than any stroke, yet as
+    narrow as that allows, to follow shadows closely: a first pass with the `largest` window (a
+    third of the picture, wider than any stroke of a digit that fits in it) finds the ink and
+    measures its strokes, and the second uses `strokes` times their mean width.
     """
-    size = max(3, int(min(ink.shape) * window)) | 1
+    window = max(3, int(min(ink.shape) * largest))
+    flat = flatten(ink, window, on_paper)
+    if strokes:
+        try:
+            mask, _ = ink_mask(stretch(flat))
+        except ImageError:  # blank: nothing to measure (find_ink says so, naming the file)
+            return stretch(flat)
+        width = stroke_width(mask.astype(np.uint8)) if mask.any() else 0.0
+        if width:
+            window = int(min(window, max(strokes * width, 15)))
+            flat = flatten(ink, window, on_paper)
+    return stretch(flat)
+
+
+def flatten(ink: np.ndarray, size: int, on_paper: bool) -> np.ndarray:
+    """The ink above its background, found by an opening `size` pixels wide, at full resolution.
+
+    Two windows are tried and the higher background kept (the opening by either): an octagon
+    fits against a shadow's straight edge at any angle, a square fits into its right-angled
+    corners. The image is smoothed a little first, so that the opening follows the paper, not
+    its noise. On paper (`on_paper`, dark ink inverted), light multiplies what the ink lets
+    through, so ink under a shadow is fainter in proportion: dividing by the paper's own
+    brightness gives every part of the digit the same strength, shaded or not.
+    """
+    size |= 1
     smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
@@ -64,7 +83,7 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     flat = ink - background
     if on_paper:
         flat /= np.maximum(1.0 - background, 0.05)  # 1 - background: the paper's brightness
-    return stretch(np.clip(flat, 0, 1))
+    return np.clip(flat, 0, 1)
 
 
 def stretch(flat: np.ndarray) -> np.ndarray:
@@ -130,24 +149,30 @@ def drop_sheet_outline(pieces: list[Piece], shape: tuple[int, int]) -> list[Piec
     return pieces
 
 
-def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, gap: float = 0.15) -> list[Piece]:
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, gap: float = 0.1,
+                 column_gap: float = 0.25) -> list[Piece]:
     """The pieces that form one digit: the largest (clear of the border if any is) and those close to it.
 
     A piece joins when its ink comes within `gap` times the largest piece's size of the digit's
-    ink so far: the parts of a broken stroke join, a speck or a crossed-out mark beside the
-    digit does not. Distances are between the inks themselves, not their boxes, which overlap
-    when a mark sits in the empty corner of a 7.
+    ink so far, or within `column_gap` when it lies in the digit's column (a digit is written
+    top to bottom: the detached bar of a 5 sits above its body). The parts of a broken stroke
+    join; a speck or a crossed-out mark beside the digit does not. Distances are between the
+    inks themselves, not their boxes, which overlap when a mark sits in the empty corner of a 7.
     """
     clear = [p for p in pieces if not p.border] or pieces
     main = max(clear, key=lambda p: p.area)
     if not near_only:
         return pieces
-    reach = gap * max(main.w, main.h)
+    size = max(main.w, main.h)
     group, rest = [main], [p for p in pieces if p is not main]
     while rest:
-        outside = (~union(group, labels)).astype(np.uint8)
-        distance = cv2.distanceTransform(outside, cv2.DIST_L2, 3)
-        close = [p for p in rest if float(distance[labels == p.label].min()) <= reach]
+        distance = cv2.distanceTransform((~union(group, labels)).astype(np.uint8), cv2.DIST_L2, 3)
+        left, right = min(p.x for p in group), max(p.x + p.w for p in group)
+        close = []
+        for p in rest:
+            in_column = min(right, p.x + p.w) - max(left, p.x) > 0.5 * p.w
+            if float(distance[labels == p.label].min()) <= (column_gap if in_column else gap) * size:
+                close.append(p)
         if not close:
             break
         group += close
@@ -184,7 +209,10 @@ def stroke_width(binary: np.ndarray) -> float:
 
 
 def normalize_stroke(digit: np.ndarray) -> np.ndarray:
-    """Thicken hairlines and thin marker strokes of a grey digit to MNIST's stroke width."""
+    """Thicken hairlines and thin marker strokes of a grey digit to MNIST's stroke width.
+
+    Returns the same array when the strokes are already in MNIST's range.
+    """
     binary = (digit > 0.5).astype(np.uint8)
     if not binary.any():
         return digit
