@@ -39,12 +39,13 @@ class Scene:
     contrast: float = 0.85  # how much light the ink takes away: 0 invisible, 1 full
     paper: float = 0.88  # the paper's brightness
     gradient: float = 0.1  # light falling off across the page, fraction of the brightness
-    shadow: str = "none"  # none | soft | hard
+    shadow: str = "none"  # none | soft | hard | crossing (two hard shadows)
     noise: float = 0.015  # sensor noise, standard deviation
     jpeg: int = 90  # JPEG quality; 0 saves a PNG
-    lines: str = "none"  # none | ruled | squared
+    lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil)
     surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
-    clutter: str = "none"  # none | speck | specks | crossed-out
+    clutter: str = "none"  # none | speck | specks | dust (small specks everywhere) | crossed-out
+    desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
     gaps: tuple[int, float] = (0, 0.0)  # breaks in the strokes (a pen skipping): how many, how wide / height
 
 
@@ -62,15 +63,17 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     "contrast": [(f"ink {c:.0%}", replace(DEFAULT, contrast=c)) for c in (0.12, 0.25, 0.45, 1.0)],
     "paper tone": [(f"paper {p:.0%}", replace(DEFAULT, paper=p)) for p in (0.5, 0.65, 0.97)],
     "light gradient": [(f"{g:.0%} darker across", replace(DEFAULT, gradient=g)) for g in (0.3, 0.5, 0.7)],
-    "shadow": [(s, replace(DEFAULT, shadow=s)) for s in ("soft", "hard")],
+    "shadow": [(s, replace(DEFAULT, shadow=s)) for s in ("soft", "hard", "crossing")],
     "noise": [(f"sigma {n:.0%}", replace(DEFAULT, noise=n)) for n in (0.03, 0.06, 0.1)],
     "JPEG": [(f"quality {q}", replace(DEFAULT, jpeg=q)) for q in (50, 25, 10)],
-    "printed lines": [(s, replace(DEFAULT, lines=s)) for s in ("ruled", "squared")],
+    "printed lines": [(s, replace(DEFAULT, lines=s)) for s in ("ruled", "squared", "dark-ruled")],
     "light on dark": [(s, replace(DEFAULT, surface=s)) for s in ("chalk", "dark-mode")],
     "transparent": [(s, replace(DEFAULT, surface=s, jpeg=0, noise=0.0))
                     for s in ("transparent-black", "transparent-white")],
-    "clutter": [(c, replace(DEFAULT, clutter=c)) for c in ("speck", "specks", "crossed-out")],
-    "broken strokes": [(f"{n} gaps of {g:.0%}", replace(DEFAULT, gaps=(n, g))) for n, g in ((2, 0.04), (4, 0.04), (2, 0.08))],
+    "clutter": [(c, replace(DEFAULT, clutter=c)) for c in ("speck", "specks", "dust", "crossed-out")],
+    "sheet on a desk": [(f"sheet {d:.0%} of the height", replace(DEFAULT, desk=d)) for d in (0.85, 0.65)],
+    "broken strokes": [(f"{n} gaps of {g:.0%}", replace(DEFAULT, gaps=(n, g)))
+                       for n, g in ((2, 0.04), (4, 0.04), (2, 0.08))],
 }
 
 
@@ -135,7 +138,11 @@ def clutter(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray
         py = np.clip(cy + np.sin(angle) * distance * h, 0.05 * height, 0.95 * height)
         return round(px), round(py)
 
-    if scene.clutter in ("speck", "specks"):
+    if scene.clutter == "dust":  # small specks anywhere, near the digit too
+        for _ in range(25):
+            radius = max(1, round(rng.uniform(0.01, 0.025) * h))
+            cv2.circle(marks, (int(rng.integers(0, width)), int(rng.integers(0, height))), radius, 1.0, -1, cv2.LINE_AA)
+    elif scene.clutter in ("speck", "specks"):
         for _ in range(1 if scene.clutter == "speck" else 3):
             radius = max(1, round(rng.uniform(0.03, 0.07) * h))
             cv2.circle(marks, spot_away(rng.uniform(0.75, 1.2)), radius, 1.0, -1, cv2.LINE_AA)
@@ -164,7 +171,7 @@ def lighting(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
         sy, sx = rng.uniform(0.2, 0.8) * height, rng.uniform(0.2, 0.8) * width
         spread = rng.uniform(0.25, 0.45) * max(height, width)
         light *= 1 - 0.45 * np.exp(-((yy - sy) ** 2 + (xx - sx) ** 2) / (2 * spread**2))
-    elif scene.shadow == "hard":  # the straight edge of a hand or phone across part of the page
+    for _ in range({"hard": 1, "crossing": 2}.get(scene.shadow, 0)):  # the edge of a hand or a phone
         edge_angle = rng.uniform(0, 2 * np.pi)
         offset = rng.uniform(-0.25, 0.25) * min(height, width)
         side = np.cos(edge_angle) * (xx - width / 2) + np.sin(edge_angle) * (yy - height / 2) - offset
@@ -179,16 +186,32 @@ def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
     if scene.lines == "none":
         return lines
     height, width = frame
-    spacing = rng.uniform(0.4, 0.6) * scene.height if scene.lines == "ruled" else rng.uniform(0.25, 0.35) * scene.height
+    squared = scene.lines == "squared"
+    spacing = (rng.uniform(0.25, 0.35) if squared else rng.uniform(0.4, 0.6)) * scene.height
     thickness = max(1, round(scene.height / 70))
     tilt = np.tan(np.radians(rng.uniform(-1.5, 1.5)))
     start = rng.uniform(0, spacing)
     for offset in np.arange(start, height + abs(tilt) * width, spacing):
         cv2.line(lines, (0, round(offset)), (width, round(offset + tilt * width)), 1.0, thickness, cv2.LINE_AA)
-    if scene.lines == "squared":
+    if squared:
         for offset in np.arange(start, width + abs(tilt) * height, spacing):
             cv2.line(lines, (round(offset), 0), (round(offset - tilt * height), height), 1.0, thickness, cv2.LINE_AA)
     return lines
+
+
+def on_desk(image: np.ndarray, box: tuple, cover: float, rng) -> np.ndarray:
+    """The page as a slightly turned sheet around the digit, lying on a dark wooden desk."""
+    height, width = image.shape[:2]
+    x, y, w, h = box
+    sheet_h = cover * height
+    sheet_w = min(width * 0.95, sheet_h * rng.uniform(0.7, 1.0))
+    centre = (x + w / 2 + rng.uniform(-0.05, 0.05) * sheet_w, y + h / 2 + rng.uniform(-0.05, 0.05) * sheet_h)
+    corners = cv2.boxPoints((centre, (sheet_w, sheet_h), rng.uniform(-8, 8)))
+    sheet = np.zeros((height, width), np.float32)
+    cv2.fillPoly(sheet, [corners.round().astype(np.int32)], 1.0, cv2.LINE_AA)
+    grain = cv2.GaussianBlur(rng.uniform(0.8, 1.2, (height, width)).astype(np.float32), (0, 0), 3)
+    wood = np.array([0.30, 0.2, 0.12], np.float32) * rng.uniform(0.6, 1.2) * grain[..., None]
+    return image * sheet[..., None] + wood * (1 - sheet[..., None])
 
 
 def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
@@ -208,12 +231,14 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
     if scene.surface == "paper":
         tint = np.array([1.0, 1.0, 1.0]) + rng.uniform(-0.03, 0.03, 3)
         paper = np.ones((*frame, 3), np.float32) * np.float32(scene.paper) * tint.astype(np.float32)
-        line_colour = np.array([0.55, 0.7, 0.92], np.float32)
+        line_colour = np.array([0.3, 0.32, 0.4] if scene.lines == "dark-ruled" else [0.55, 0.7, 0.92], np.float32)
         paper *= 1 - printed_lines(frame, scene, rng)[..., None] * (1 - line_colour) * 0.8
         ink = np.array(INK_COLOURS[scene.ink], np.float32)
         if scene.ink == "pencil":  # graphite leaves a grainy trace
             coverage = coverage * rng.uniform(0.55, 1.0, frame).astype(np.float32)
         image = paper * (1 - scene.contrast * coverage[..., None] * (1 - ink))
+        if scene.desk:
+            image = on_desk(image, box, scene.desk, rng)
         image *= lighting(frame, scene, rng)[..., None]
     elif scene.surface == "chalk":
         board = np.array([0.16, 0.24, 0.2], np.float32) * rng.uniform(0.8, 1.2)

@@ -6,7 +6,7 @@ import numpy as np
 LOCAL_SIZE = 160  # longest side when comparing ink with its surroundings
 
 
-def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = True, shading: bool = True) -> bool:
+def has_light_background(gray: np.ndarray, sheet: bool = True, shading: bool = True) -> bool:
     """True for dark ink on light paper.
 
     The paper is the majority, so a median is its level, and the ink is whichever extreme lies
@@ -16,9 +16,7 @@ def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = Tru
     is taken again against the paper's local level instead (shading_polarity). With `sheet`,
     the median of the picture's middle is asked too: a dark desk around a small sheet fools the
     whole picture's, a fat digit filling the middle fools the middle's; when they disagree, the
-    middle wins only if its colour forms a sheet (one solid shape clear of the border). With
-    `local`, when they agree, ink that clearly stands out from its own surroundings has the
-    last word.
+    middle wins only if its colour forms a sheet (one solid shape clear of the border).
     """
     smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)
     h, w = smooth.shape
@@ -31,8 +29,7 @@ def has_light_background(gray: np.ndarray, local: bool = True, sheet: bool = Tru
     middle_part = smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]
     middle = float(np.median(middle_part)) - darkest > lightest - float(np.median(middle_part))
     if whole == middle or not sheet:
-        found = local_polarity(smooth) if local else None
-        return whole if found is None else found
+        return whole
     return middle if is_sheet(smooth, light=middle) else whole
 
 
@@ -49,34 +46,6 @@ def shading_polarity(smooth: np.ndarray) -> bool:
     residual = small.astype(np.float32) - cv2.medianBlur(small, window)
     low, high = np.percentile(residual, [0.5, 99.5])
     return -float(low) > float(high)
-
-
-def local_polarity(smooth: np.ndarray, confidence: float = 3.0) -> bool | None:
-    """Dark-on-light (True) or light-on-dark (False) by the ink's contrast with its surroundings.
-
-    A wide median filter gives the paper around every point and keeps the edges of shadows
-    sharp, so what differs from it are marks: thin ones (ink, on one side of the paper's
-    level, and noise, on both) and broad ones (the corners of shadows and sheets, which a
-    median rounds off). The broad ones are opened away; when the strongest thin marks darker
-    than their surroundings outweigh the brighter ones by `confidence` times (or the
-    reverse), that decides, else None.
-    """
-    scale = LOCAL_SIZE / max(smooth.shape)
-    small = cv2.resize(smooth, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
-    window = max(3, min(small.shape) // 4) | 1
-    residual = small.astype(np.float32) - cv2.medianBlur(small, window)
-    broad = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # wider than a pen stroke here
-    strengths = []
-    for marks in (np.maximum(-residual, 0), np.maximum(residual, 0)):  # darker, brighter
-        thin = marks - cv2.morphologyEx(marks, cv2.MORPH_OPEN, broad)
-        count = max(1, thin.size // 200)  # the strongest half percent: about the ink
-        strengths.append(float(np.partition(thin.ravel(), -count)[-count:].mean()))
-    darker, brighter = strengths
-    if darker > confidence * max(brighter, 1.0):
-        return True
-    if brighter > confidence * max(darker, 1.0):
-        return False
-    return None
 
 
 def is_sheet(smooth: np.ndarray, light: bool) -> bool:

@@ -3,7 +3,7 @@
 MNIST's recipe (what lesson 05 teaches): white ink on black, cropped to the ink, fitted into a
 20x20 box keeping the aspect ratio (anti-aliased), placed in 28x28 so that the centre of mass
 is the centre, then normalised exactly as the training images. A photo needs cleaning first
-(which side is the ink, uneven light, printed lines, specks; see `polarity` and `segment`):
+(which side is the ink, uneven light and shadows, specks and marks; see `polarity` and `segment`):
 `prepare` does both and keeps every step, so lesson 05 can show them.
 """
 
@@ -17,7 +17,6 @@ from .data import MNIST_MEAN, MNIST_STD, normalize
 from .decode import IMAGE_SUFFIXES, Source, image_files, read_image, rescale, to_gray  # noqa: F401
 from .errors import ImageError
 from .polarity import has_light_background
-from .ruled_lines import remove_ruled_lines
 from .segment import (
     digit_pieces,
     find_pieces,
@@ -39,10 +38,8 @@ class Steps:
     background: bool = True  # subtract uneven light and shadows
     stroke_window: bool = True  # the background's window sized from the strokes, not the picture
     shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
-    local_polarity: bool = True  # ink that stands out from its surroundings decides the polarity
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
     sheet_outline: bool = True  # drop the outline of a sheet on a desk
-    ruled_lines: bool = True  # erase the printed lines of ruled or squared paper
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces near the digit's largest piece
@@ -85,19 +82,16 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     if polarity not in POLARITIES:
         raise ImageError(f"Unknown polarity {polarity!r}; choose {', '.join(POLARITIES)}.")
     original, name = read_image(source, name)
-    small = max(original.shape[:2]) < 128  # a drawing or a crop, not a photo of a page
     original = rescale(original)
     gray = to_gray(original)
     if polarity == "auto":
-        light = has_light_background(gray, steps.local_polarity, steps.sheet_polarity, steps.shading_polarity)
+        light = has_light_background(gray, steps.sheet_polarity, steps.shading_polarity)
     else:
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light, strokes=5.0 if steps.stroke_window else 0) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
-    if steps.ruled_lines and not small:
-        mask = remove_ruled_lines(mask)
-    pieces, labels = find_pieces(mask, steps.page_edges, steps.sheet_outline, steps.specks)
+    pieces, labels = find_pieces(mask, steps.sheet_outline, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")
     return Ink(name, original, gray, light, ink, threshold, pieces, labels)
@@ -159,7 +153,8 @@ def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_S
 def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int]) -> list[str]:
     """Why a prepared digit may not be what the photo shows: little of the ink kept, a tiny digit."""
     warnings = []
-    kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces))
+    largest = max(p.area for p in found.pieces if mask[found.labels == p.label].any())
+    kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
     if kept < 0.5:
         warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
     if max(box[2:]) < 0.03 * max(found.ink.shape) or mask.sum() < 30:

@@ -112,7 +112,7 @@ def ink_mask(ink: np.ndarray, name: str = "image") -> tuple[np.ndarray, float]:
     spread = 1.4826 * float(np.median(np.abs(smooth - paper)))
     threshold = min(max(otsu, paper + 6 * spread), 200.0)
     return smooth > threshold, threshold / 255
-def find_pieces(mask: np.ndarray, page_edges: bool = True, sheet_outline: bool = True,
+def find_pieces(mask: np.ndarray, sheet_outline: bool = True, page_edges: bool = True,
                 specks: bool = True) -> tuple[list[Piece], np.ndarray]:
     """Connected pieces of ink and their label image; page edges, a sheet's outline and specks dropped."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
@@ -120,13 +120,11 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, sheet_outline: bool =
     pieces = [Piece(i, int(s[0]), int(s[1]), int(s[2]), int(s[3]), int(s[4]),
                     s[0] == 0 or s[1] == 0 or s[0] + s[2] == width or s[1] + s[3] == height)
               for i, s in enumerate(stats) if i > 0 and s[4] >= max(4, mask.size // 40000)]
-    if page_edges:  # touching the border and running along it: a table's edge, a shadow
+    if page_edges:  # touching the border and running along it: a table's edge, a shadow's band
         pieces = [p for p in pieces if not (p.border and (p.w > 0.5 * width or p.h > 0.5 * height))] or pieces
-    if not pieces:
-        return [], labels
-    if sheet_outline:
+    if pieces and sheet_outline:
         pieces = drop_sheet_outline(pieces, mask.shape)
-    if specks:
+    if pieces and specks:  # much smaller than the largest piece: dust, noise
         largest = max(p.area for p in pieces)
         pieces = [p for p in pieces if p.area >= 0.08 * largest]
     return pieces, labels
@@ -149,20 +147,30 @@ def drop_sheet_outline(pieces: list[Piece], shape: tuple[int, int]) -> list[Piec
     return pieces
 
 
-def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, gap: float = 0.1,
-                 column_gap: float = 0.25) -> list[Piece]:
-    """The pieces that form one digit: the largest (clear of the border if any is) and those close to it.
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True) -> list[Piece]:
+    """The pieces that form the digit: of the groups that the larger pieces gather, the one with most ink.
 
-    A piece joins when its ink comes within `gap` times the largest piece's size of the digit's
-    ink so far, or within `column_gap` when it lies in the digit's column (a digit is written
-    top to bottom: the detached bar of a 5 sits above its body). The parts of a broken stroke
-    join; a speck or a crossed-out mark beside the digit does not. Distances are between the
-    inks themselves, not their boxes, which overlap when a mark sits in the empty corner of a 7.
+    Pieces clear of the picture's border are preferred. Growing from the largest piece alone
+    would pick a crossed-out mark that has more ink than either half of a broken 1.
     """
     clear = [p for p in pieces if not p.border] or pieces
-    main = max(clear, key=lambda p: p.area)
     if not near_only:
         return pieces
+    largest = max(p.area for p in clear)
+    groups = [gather(start, pieces, labels) for start in clear if start.area >= 0.5 * largest]
+    return max(groups, key=lambda group: sum(p.area for p in group))
+
+
+def gather(main: Piece, pieces: list[Piece], labels: np.ndarray, gap: float = 0.1,
+           column_gap: float = 0.25) -> list[Piece]:
+    """The pieces close to `main`, and to those, and so on: one digit's ink.
+
+    A piece joins when its ink comes within `gap` times the main piece's size of the digit's ink
+    so far, or within `column_gap` when it lies in the digit's column (a digit is written top to
+    bottom: the detached bar of a 5 sits above its body). The parts of a broken stroke join; a
+    speck or a crossed-out mark beside the digit does not. Distances are between the inks
+    themselves, not their boxes, which overlap when a mark sits in the empty corner of a 7.
+    """
     size = max(main.w, main.h)
     group, rest = [main], [p for p in pieces if p is not main]
     while rest:

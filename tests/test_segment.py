@@ -1,0 +1,44 @@
+import cv2
+import numpy as np
+
+from lenet_helpers.segment import digit_pieces, find_pieces, ink_mask, remove_background, union
+
+
+def ring_and_specks() -> np.ndarray:
+    """A bright-ink 0 filling most of the picture, with a speck inside the ring and one outside."""
+    ink = np.zeros((300, 300), np.float32)
+    cv2.ellipse(ink, (150, 150), (90, 130), 0, 0, 360, 1.0, 14, cv2.LINE_AA)
+    cv2.circle(ink, (150, 150), 4, 1.0, -1)
+    cv2.circle(ink, (280, 20), 4, 1.0, -1)
+    return ink
+
+
+def test_a_thick_stroke_keeps_its_inside():
+    ink = np.zeros((300, 300), np.float32)
+    cv2.line(ink, (150, 30), (150, 270), 0.8, 70)  # a marker 1: the stroke a quarter of the picture
+    ink += np.linspace(0, 0.15, 300, dtype=np.float32)[None, :]  # uneven light
+    flat = remove_background(ink, on_paper=False)
+    assert flat[150, 150] > 0.8  # the middle of the stroke is ink, not background
+    assert flat[150, 20] < 0.1 and flat[150, 280] < 0.1
+
+
+def test_a_closed_loop_keeps_its_ring_and_drops_the_specks():
+    mask, _ = ink_mask(ring_and_specks())
+    pieces, labels = find_pieces(mask)
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[150, 60] and digit[20, 150]  # the ring
+    assert not digit[150, 150] and not digit[20, 280]  # the specks, inside and outside
+
+
+def test_a_broken_stroke_joins_and_a_mark_beside_the_digit_does_not():
+    ink = np.zeros((300, 400), np.float32)
+    cv2.line(ink, (150, 40), (150, 140), 1.0, 8)  # a 1 with a gap of 12 pixels (5 % of its height)
+    cv2.line(ink, (150, 152), (150, 260), 1.0, 8)
+    cv2.line(ink, (260, 130), (320, 170), 1.0, 8)  # a crossed-out mark beside it
+    cv2.line(ink, (260, 170), (320, 130), 1.0, 8)
+    mask, _ = ink_mask(ink)
+    pieces, labels = find_pieces(mask)
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[60, 150] and digit[240, 150]
+    assert not digit[150, 290]
+    assert union(digit_pieces(pieces, labels, near_only=False), labels)[150, 290]  # the switch works
