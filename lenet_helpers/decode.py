@@ -101,7 +101,7 @@ def from_pil(image: Image.Image, name: str = "image") -> np.ndarray:
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         array = np.asarray(image, dtype=np.float32)
         top = 65535.0 if array.max() > 255 else 255.0
-        return np.clip(array / top, 0, 1)
+        return rescale(np.clip(array / top, 0, 1))  # floats: shrink at once
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "L" if image.mode in ("L", "1") else "RGB")
     if max(image.size) > 2 * WORK_SIZE:  # shrink before converting to floats

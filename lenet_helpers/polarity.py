@@ -49,13 +49,23 @@ def shading_polarity(smooth: np.ndarray) -> bool:
 
 
 def is_sheet(smooth: np.ndarray, light: bool) -> bool:
-    """Whether the largest light (or dark) region is a sheet: solid, big, clear of the border."""
+    """Whether the largest light (or dark) region is a sheet: a solid quadrilateral, big, clear of the border.
+
+    Solid means that its outline, holes (the ink) filled, covers most of the smallest turned
+    rectangle around it: a sheet lies at any angle.
+    """
     _, classes = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    region = (classes > 0) if light else (classes == 0)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), connectivity=8)
+    region = ((classes > 0) if light else (classes == 0)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
     if count < 2:
         return False
-    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, 4]))]
+    largest = 1 + int(np.argmax(stats[1:, 4]))
+    x, y, w, h, _ = stats[largest]
     height, width = smooth.shape
-    touches = x == 0 or y == 0 or x + w == width or y + h == height
-    return not touches and area >= 0.7 * w * h and area >= 0.1 * smooth.size
+    if x == 0 or y == 0 or x + w == width or y + h == height:
+        return False
+    contours, _ = cv2.findContours((labels == largest).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    filled = cv2.contourArea(outline)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(outline)
+    return filled >= 0.85 * rw * rh and filled >= 0.1 * smooth.size

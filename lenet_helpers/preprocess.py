@@ -36,7 +36,6 @@ class Steps:
     """The photo-cleaning steps `prepare` takes; each can be switched off to measure what it buys."""
 
     background: bool = True  # subtract uneven light and shadows
-    stroke_window: bool = True  # the background's window sized from the strokes, not the picture
     shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
     sheet_outline: bool = True  # drop the outline of a sheet on a desk
@@ -89,7 +88,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     else:
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
-    ink = remove_background(ink, light, strokes=5.0 if steps.stroke_window else 0) if steps.background else stretch(ink)
+    ink = remove_background(ink, light) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
     pieces, labels = find_pieces(mask, steps.sheet_outline, steps.page_edges, steps.specks)
     if not pieces:
@@ -157,7 +156,7 @@ def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int]) -> list
     kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
     if kept < 0.5:
         warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
-    if max(box[2:]) < 0.03 * max(found.ink.shape) or mask.sum() < 30:
+    if max(box[2:]) < 0.04 * max(found.ink.shape) or mask.sum() < 30:
         warnings.append("the digit is tiny in the picture (a speck?); photograph it closer")
     return warnings
 

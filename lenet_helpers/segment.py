@@ -36,28 +36,14 @@ class Piece:
                     or self.y > main.y + main.h + my or self.y + self.h < main.y - my)
 
 
-def remove_background(ink: np.ndarray, on_paper: bool = True, largest: float = 1 / 3,
-                      strokes: float = 5.0) -> np.ndarray:
+def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
-    the plateaus of shadows, not the strokes. The window should be wider than any stroke, yet as
-    narrow as that allows, to follow shadows closely: a first pass with the `largest` window (a
-    third of the picture, wider than any stroke of a digit that fits in it) finds the ink and
-    measures its strokes, and the second uses `strokes` times their mean width.
+    the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
+    any stroke of a digit that fits in it, however thick or blurred.
     """
-    window = max(3, int(min(ink.shape) * largest))
-    flat = flatten(ink, window, on_paper)
-    if strokes:
-        try:
-            mask, _ = ink_mask(stretch(flat))
-        except ImageError:  # blank: nothing to measure (find_ink says so, naming the file)
-            return stretch(flat)
-        width = stroke_width(mask.astype(np.uint8)) if mask.any() else 0.0
-        if width:
-            window = int(min(window, max(strokes * width, 15)))
-            flat = flatten(ink, window, on_paper)
-    return stretch(flat)
+    return stretch(flatten(ink, max(3, int(min(ink.shape) * window)), on_paper))
 
 
 def flatten(ink: np.ndarray, size: int, on_paper: bool) -> np.ndarray:

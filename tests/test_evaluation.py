@@ -36,3 +36,12 @@ def test_predict_covers_the_whole_loader_in_order():
     assert logits.shape == (8, 10)
     assert labels.tolist() == [0, 1, 2, 3, 4, 0, 1, 2]
     assert torch.allclose(logits[:5], model(batches[0][0]), atol=1e-5)
+
+
+def test_flat_probabilities_are_doubtful():
+    import torch
+
+    from lenet_helpers.inference import unsure
+
+    assert unsure(torch.tensor([0.05] * 8 + [0.35, 0.25])) == ["the model is unsure (8: 35%, 9: 25%)"]
+    assert unsure(torch.tensor([0.0] * 9 + [1.0])) == []

@@ -211,3 +211,39 @@ def test_a_sheet_on_a_dark_desk_keeps_its_polarity_and_loses_its_outline():
     p = prepare(photo)
     assert p.light_background
     assert similarity(p.pixels, prepare(seven()).pixels) > 0.85
+
+
+def test_the_same_digit_enlarged_inverted_or_transparent_reads_the_same():
+    from lenet_helpers.checkpoint import load_model
+    from lenet_helpers.inference import classify
+
+    model, _ = load_model()  # the bundled weights
+    rgba = np.zeros((400, 400, 4), np.uint8)
+    rgba[:, :, 3] = 255 - seven()
+    variants = [seven(), cv2.resize(seven(), None, fx=4, fy=4, interpolation=cv2.INTER_LINEAR), 255 - seven(),
+                png_bytes(rgba)]
+    assert [p.digit for p in classify(model, [prepare(v) for v in variants])] == [7, 7, 7, 7]
+
+
+def test_a_blue_ballpoint_digit_on_grey_paper_is_found_whole():
+    paper = np.full((300, 400, 3), 140, np.uint8)  # grey paper, BGR
+    cv2.putText(paper, "3", (150, 230), cv2.FONT_HERSHEY_SIMPLEX, 6, (150, 60, 30), 6, cv2.LINE_AA)
+    cv2.circle(paper, (40, 40), 3, (60, 60, 60), -1)  # a speck far from it
+    p = prepare(paper)
+    x, y, w, h = p.box
+    assert p.light_background and h > 100 and w > 60  # the digit, not the speck
+    assert not p.warnings
+
+
+def test_a_page_with_only_a_dot_is_doubtful():
+    page = np.full((300, 400), 235, np.uint8)
+    cv2.circle(page, (200, 150), 5, 30, -1)
+    assert any("tiny" in w for w in prepare(page).warnings)
+
+
+def test_most_of_the_ink_left_out_is_doubtful():
+    page = np.full((400, 600), 235, np.uint8)
+    for x in (100, 300, 500):  # three 1s far apart: which one is the digit?
+        cv2.line(page, (x, 100), (x, 300), 20, 10)
+    warnings = prepare(page).warnings
+    assert any("of the ink was kept" in w for w in warnings)
