@@ -38,7 +38,6 @@ class Steps:
     background: bool = True  # subtract uneven light and shadows
     shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
-    sheet_outline: bool = True  # drop the outline of a sheet on a desk
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces near the digit's largest piece
@@ -90,7 +89,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
-    pieces, labels = find_pieces(mask, steps.sheet_outline, steps.page_edges, steps.specks)
+    pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")
     return Ink(name, original, gray, light, ink, threshold, pieces, labels)

@@ -23,18 +23,6 @@ class Piece:
     area: int
     border: bool
 
-    def within(self, outer: "Piece", margin: float = 0.0) -> bool:
-        """Whether this piece's box lies inside another's, kept `margin` of its size from its sides."""
-        mx, my = margin * outer.w, margin * outer.h
-        return (outer.x + mx <= self.x and self.x + self.w <= outer.x + outer.w - mx
-                and outer.y + my <= self.y and self.y + self.h <= outer.y + outer.h - my)
-
-    def near(self, main: "Piece", margin: float = 0.5) -> bool:
-        """Whether this piece lies within `margin` of the main piece's size around its box."""
-        mx, my = margin * main.w, margin * main.h
-        return not (self.x > main.x + main.w + mx or self.x + self.w < main.x - mx
-                    or self.y > main.y + main.h + my or self.y + self.h < main.y - my)
-
 
 def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
@@ -98,9 +86,8 @@ def ink_mask(ink: np.ndarray, name: str = "image") -> tuple[np.ndarray, float]:
     spread = 1.4826 * float(np.median(np.abs(smooth - paper)))
     threshold = min(max(otsu, paper + 6 * spread), 200.0)
     return smooth > threshold, threshold / 255
-def find_pieces(mask: np.ndarray, sheet_outline: bool = True, page_edges: bool = True,
-                specks: bool = True) -> tuple[list[Piece], np.ndarray]:
-    """Connected pieces of ink and their label image; page edges, a sheet's outline and specks dropped."""
+def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) -> tuple[list[Piece], np.ndarray]:
+    """Connected pieces of ink and their label image; page edges and specks dropped."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     height, width = mask.shape
     pieces = [Piece(i, int(s[0]), int(s[1]), int(s[2]), int(s[3]), int(s[4]),
@@ -108,29 +95,10 @@ def find_pieces(mask: np.ndarray, sheet_outline: bool = True, page_edges: bool =
               for i, s in enumerate(stats) if i > 0 and s[4] >= max(4, mask.size // 40000)]
     if page_edges:  # touching the border and running along it: a table's edge, a shadow's band
         pieces = [p for p in pieces if not (p.border and (p.w > 0.5 * width or p.h > 0.5 * height))] or pieces
-    if pieces and sheet_outline:
-        pieces = drop_sheet_outline(pieces, mask.shape)
     if pieces and specks:  # much smaller than the largest piece: dust, noise
         largest = max(p.area for p in pieces)
         pieces = [p for p in pieces if p.area >= 0.08 * largest]
     return pieces, labels
-
-
-def drop_sheet_outline(pieces: list[Piece], shape: tuple[int, int]) -> list[Piece]:
-    """Without the outline of a sheet lying on a desk, when the other ink lies well inside it."""
-    height, width = shape
-    outline = max(pieces, key=lambda p: p.area)
-    others = [p for p in pieces if p is not outline]
-    if (
-        others
-        and outline.w > 0.5 * width
-        and outline.h > 0.5 * height
-        and outline.area < 0.35 * outline.w * outline.h  # a frame, not a filled blob
-        and sum(p.area for p in others) > 0.01 * outline.area  # around real ink, not a speck
-        and all(p.within(outline, margin=0.15) for p in others)  # well inside its hole
-    ):
-        return others
-    return pieces
 
 
 def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True) -> list[Piece]:

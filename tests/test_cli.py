@@ -139,3 +139,31 @@ def test_info_and_console_script(tmp_path):
     done = subprocess.run([script, "info", "--data-dir", str(tmp_path)], capture_output=True, text=True, check=True)
     assert "torch" in done.stdout and "missing 4 of 4 files" in done.stdout and "bundled weights" in done.stdout
     assert "training precision (auto): " in done.stdout
+
+
+def test_predict_says_when_a_reading_is_doubtful(tmp_path, capsys):
+    page = Image.new("L", (400, 300), 235)
+    page.paste(30, (195, 145, 205, 155))  # only a pen's dot on the page
+    page.save(tmp_path / "dot.png")
+    code, out, _ = run(capsys, "predict", tmp_path / "dot.png", IMAGES / "2_sticky-note.jpg", "--json")
+    dot, sticky = json.loads(out)
+    assert code == 0 and "tiny" in dot["warning"] and "warning" not in sticky
+    code, out, _ = run(capsys, "predict", tmp_path / "dot.png")
+    assert "(doubtful: The digit is tiny in the picture" in out
+
+
+def test_an_unforeseen_failure_is_that_file_s_error_only(tmp_path, capsys, monkeypatch):
+    import lenet_helpers.inference as inference
+
+    real = inference.prepare
+
+    def fragile(source, *args, **kwargs):
+        if "boom" in str(source):
+            raise ValueError("image has wrong mode")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(inference, "prepare", fragile)
+    shutil.copy(IMAGES / "2_sticky-note.jpg", tmp_path / "boom.jpg")
+    code, out, _ = run(capsys, "predict", tmp_path / "boom.jpg", IMAGES / "2_sticky-note.jpg", "--json")
+    boom, sticky = json.loads(out)
+    assert code == 1 and "could not be read (ValueError" in boom["error"] and sticky["digit"] == 2

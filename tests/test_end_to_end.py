@@ -60,4 +60,4 @@ def test_mnist_digits_survive_the_own_image_preparation(real_data):
         digits = [255 - images[i].numpy() if as_paper else images[i].numpy() for i in range(300)]
         batch = torch.cat([prepare(d, **info["normalization"]).tensor for d in digits])
         read = probabilities(model, batch).argmax(dim=1)
-        assert (read == labels[:300]).float().mean() >= 0.97
+        assert (read == labels[:300]).float().mean() >= 0.99  # the whole test set: benchmarks/handwriting.py
