@@ -198,7 +198,9 @@ def _print_prediction(result: dict) -> None:
         print(f"{result['path']}: error: {result['error']}")
     elif "number" in result:
         confidences = ", ".join(f"{d['confidence']:.0%}" for d in result["digits"])
-        print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})")
+        doubts = "; ".join(f"digit {i + 1}: {d['warning']}" for i, d in enumerate(result["digits"]) if "warning" in d)
+        print(f"{result['path']}: {result['number']} (confidence per digit: {confidences})"
+              + (f"  (doubtful: {doubts})" if doubts else ""))
     else:
         doubt = f"  (doubtful: {result['warning']})" if "warning" in result else ""
         print(f"{result['path']}: {result['digit']} ({result['confidence']:.1%}){doubt}")

@@ -63,7 +63,7 @@ def from_array(array: np.ndarray, name: str = "array") -> np.ndarray:
     if array.ndim == 3 and array.shape[2] == 1:
         array = array[:, :, 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
-        raise ImageError(f"An image array must be (H, W), (H, W, 3) or (H, W, 4), not {array.shape}.")
+        raise ImageError(f"{name} is not an image array: it must be (H, W), (H, W, 3) or (H, W, 4), not {array.shape}.")
     if min(array.shape[:2]) < MIN_SIDE:
         raise ImageError(f"{name} is only {array.shape[1]}x{array.shape[0]} pixels; "
                          f"a digit needs at least {MIN_SIDE}x{MIN_SIDE}.")
@@ -100,6 +100,10 @@ def from_pil(image: Image.Image, name: str = "image") -> np.ndarray:
         raise ImageError(f"{name} is only {width}x{height} pixels; a digit needs at least {MIN_SIDE}x{MIN_SIDE}.")
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         array = np.asarray(image, dtype=np.float32)
+        if not np.isfinite(array).all():
+            raise ImageError(f"{name} holds NaN or infinite values; an image holds finite numbers.")
+        if array.min() < 0:  # not a brightness range: stretch what is there
+            return rescale(to_float(array))
         top = 65535.0 if array.max() > 255 else 255.0
         return rescale(np.clip(array / top, 0, 1))  # floats: shrink at once
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info

@@ -41,7 +41,8 @@ def shading_polarity(smooth: np.ndarray) -> bool:
     percent each way), is the ink.
     """
     scale = LOCAL_SIZE / max(smooth.shape)
-    small = cv2.resize(smooth, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
+    size = (max(1, round(smooth.shape[1] * scale)), max(1, round(smooth.shape[0] * scale)))
+    small = cv2.resize(smooth, size, interpolation=cv2.INTER_AREA) if scale < 1 else smooth
     window = max(3, min(small.shape) // 4) | 1
     residual = small.astype(np.float32) - cv2.medianBlur(small, window)
     low, high = np.percentile(residual, [0.5, 99.5])

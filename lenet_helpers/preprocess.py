@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .data import MNIST_MEAN, MNIST_STD, normalize
-from .decode import IMAGE_SUFFIXES, Source, image_files, read_image, rescale, to_gray  # noqa: F401
+from .decode import IMAGE_SUFFIXES, MIN_SIDE, WORK_SIZE, Source, image_files, read_image, rescale, to_gray  # noqa: F401
 from .errors import ImageError
 from .polarity import has_light_background
 from .segment import (
@@ -81,6 +81,10 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         raise ImageError(f"Unknown polarity {polarity!r}; choose {', '.join(POLARITIES)}.")
     original, name = read_image(source, name)
     original = rescale(original)
+    if min(original.shape[:2]) < MIN_SIDE:
+        height, width = original.shape[:2]
+        raise ImageError(f"{name} is a thin strip ({width}x{height} once fitted into {WORK_SIZE} pixels); "
+                         "crop it around the digit.")
     gray = to_gray(original)
     if polarity == "auto":
         light = has_light_background(gray, steps.sheet_polarity, steps.shading_polarity)
@@ -148,9 +152,11 @@ def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_S
     return normalize(torch.from_numpy(np.ascontiguousarray(pixels, dtype=np.float32))[None], mean, std)
 
 
-def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int]) -> list[str]:
+def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int], one_digit: bool = True) -> list[str]:
     """Why a prepared digit may not be what the photo shows: little of the ink kept, a tiny digit."""
     warnings = []
+    if not one_digit:  # one digit of a number: the others' ink is not left out
+        return [w for w in doubts(found, mask, box) if "of the ink" not in w]
     largest = max(p.area for p in found.pieces if mask[found.labels == p.label].any())
     kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
     if kept < 0.5:
@@ -160,11 +166,12 @@ def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int]) -> list
     return warnings
 
 
-def _finish(found: Ink, mask: np.ndarray, name: str, mean: float, std: float, steps: Steps) -> Prepared:
+def _finish(found: Ink, mask: np.ndarray, name: str, mean: float, std: float, steps: Steps,
+            one_digit: bool = True) -> Prepared:
     digit, box = fit_digit(digit_ink(found, mask), mask, steps.stroke)
     pixels = center_by_mass(digit)
     return Prepared(name, found.original, found.gray, found.light_background, found.ink, mask, box, digit,
-                    pixels, to_tensor(pixels, mean, std), doubts(found, mask, box))
+                    pixels, to_tensor(pixels, mean, std), doubts(found, mask, box, one_digit))
 
 
 def prepare(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, std: float = MNIST_STD,
@@ -181,7 +188,7 @@ def prepare_number(source: Source, polarity: str = "auto", mean: float = MNIST_M
     found = find_ink(source, polarity, name, steps)
     tallest, largest = max(p.h for p in found.pieces), max(p.area for p in found.pieces)
     pieces = [p for p in found.pieces if p.h >= 0.25 * tallest or p.area >= 0.3 * largest]
-    return [_finish(found, union(group, found.labels), f"{found.name} [digit {i + 1}]", mean, std, steps)
+    return [_finish(found, union(group, found.labels), f"{found.name} [digit {i + 1}]", mean, std, steps, False)
             for i, group in enumerate(group_digits(pieces))]
 
 

@@ -75,3 +75,11 @@ def test_a_pipe_is_refused_without_reading_it(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(ImageError, match="not a regular file"):
         prepare(fifo)  # would block forever if it were opened
+
+
+def test_a_float_image_with_nan_or_negative_values():
+    bad = np.array(seven_image(), np.float32)
+    bad[0, 0] = np.nan
+    with pytest.raises(ImageError, match="NaN"):
+        prepare(Image.fromarray(bad, mode="F"))
+    assert prepare(Image.fromarray(np.array(seven_image(), np.float32) - 300, mode="F")).light_background

@@ -247,3 +247,13 @@ def test_most_of_the_ink_left_out_is_doubtful():
         cv2.line(page, (x, 100), (x, 300), 20, 10)
     warnings = prepare(page).warnings
     assert any("of the ink was kept" in w for w in warnings)
+
+
+def test_a_thin_strip_and_a_clean_number_are_told_apart():
+    strip = np.full((10, 5000), 255, np.uint8)
+    strip[2:8, 1250:3751] = 0
+    with pytest.raises(ImageError, match="thin strip"):
+        prepare(strip)
+    row = np.full((200, 700), 240, np.uint8)
+    cv2.putText(row, "2025", (20, 160), cv2.FONT_HERSHEY_SIMPLEX, 5, 0, 14)
+    assert [d.warnings for d in prepare_number(row)] == [[], [], [], []]  # the other digits' ink is no doubt
