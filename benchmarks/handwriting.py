@@ -154,6 +154,7 @@ def main() -> None:
     if args.ablations:
         runs["plain 40-line pipeline"] = None
     results = {}
+    samples, sample_labels = sample_images()
     # spawn, not fork: a forked child of a process that already ran OpenMP threads can hang
     with multiprocessing.get_context("spawn").Pool(args.workers, initializer=start_worker) as pool:
         started = time.perf_counter()
@@ -166,9 +167,9 @@ def main() -> None:
             started = time.perf_counter()
             correct = accuracy_of(pool, photos, truth, steps, model, norm)
             seconds = round(time.perf_counter() - started, 1)
-            samples = int(accuracy_of(pool, *sample_images(), steps, model, norm).sum())
+            samples_read = int(accuracy_of(pool, samples, sample_labels, steps, model, norm).sum())
             results[name] = {"overall": float(correct.mean()), "cells": per_cell(correct, cells),
-                             "samples": samples, "seconds": seconds}
+                             "samples": samples_read, "seconds": seconds}
             if not args.json:
                 print(f"{name}: {correct.mean():.2%} ({results[name]['seconds']} s)", flush=True)
         mnist = {}
@@ -183,7 +184,7 @@ def main() -> None:
         "weights": str(info["path"]), "render_seconds": round(render_seconds, 1),
         "ceiling": {"overall": float(ceiling.mean()), "cells": per_cell(ceiling, cells)},
         "runs": results, "mnist_through_prepare": mnist | {"n": len(chosen)},
-        "samples": len(sample_images()[1]),
+        "samples": len(sample_labels),
     }
     if not args.conditions:  # a partial run is for trying things out, not for the record
         save_results("handwriting.json" if args.ablations else "handwriting_main.json", report)

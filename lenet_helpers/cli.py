@@ -156,9 +156,10 @@ def run_predict(args) -> int:
             files = image_files([path])
             if Path(path).is_dir() and not files:
                 kinds = ", ".join(sorted(IMAGE_SUFFIXES))
-                files = [{"path": path, "error": f"{path} holds no images ({kinds}); check the folder."}]
+                failed = True
+                show({"path": path, "error": f"{path} holds no images ({kinds}); check the folder."})
             for file in files:
-                result = file if isinstance(file, dict) else _read_one(read, file)
+                result = _read_one(read, file)
                 failed |= "error" in result
                 show(result)
         if args.json:

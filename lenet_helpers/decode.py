@@ -119,7 +119,7 @@ def to_float(array: np.ndarray) -> np.ndarray:
         return array.astype(np.float32) / 255.0
     if array.dtype == np.uint16:
         return array.astype(np.float32) / 65535.0
-    array = array.astype(np.float32)
+    array = array.astype(np.float32, copy=False)  # already float32 (most calls): no copy
     if array.size and np.isfinite(array).all():
         low, high = float(array.min()), float(array.max())
         if low < 0 or high > 255:  # not an image's range: stretch what is there

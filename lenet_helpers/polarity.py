@@ -26,8 +26,8 @@ def has_light_background(gray: np.ndarray, sheet: bool = True, shading: bool = T
     if shading and max(below, above) < 1.5 * min(below, above):
         return shading_polarity(smooth)
     whole = below > above
-    middle_part = smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]
-    middle = float(np.median(middle_part)) - darkest > lightest - float(np.median(middle_part))
+    middle_paper = float(np.median(smooth[h // 5 : h - h // 5, w // 5 : w - w // 5]))
+    middle = middle_paper - darkest > lightest - middle_paper
     if whole == middle or not sheet:
         return whole
     return middle if is_sheet(smooth, light=middle) else whole

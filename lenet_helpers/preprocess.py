@@ -40,7 +40,7 @@ class Steps:
     sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
-    near_pieces: bool = True  # keep only the pieces near the digit's largest piece
+    near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
     stroke: bool = True  # bring the stroke width into MNIST's range
 
 
@@ -153,14 +153,16 @@ def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_S
 
 
 def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int], one_digit: bool = True) -> list[str]:
-    """Why a prepared digit may not be what the photo shows: little of the ink kept, a tiny digit."""
+    """Why a prepared digit may not be what the photo shows: little of the ink kept, a tiny digit.
+
+    For one digit of a number (`one_digit` False) the other digits' ink is not ink left out.
+    """
     warnings = []
-    if not one_digit:  # one digit of a number: the others' ink is not left out
-        return [w for w in doubts(found, mask, box) if "of the ink" not in w]
-    largest = max(p.area for p in found.pieces if mask[found.labels == p.label].any())
-    kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
-    if kept < 0.5:
-        warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
+    if one_digit:
+        largest = max(p.area for p in found.pieces if mask[found.labels == p.label].any())
+        kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
+        if kept < 0.5:
+            warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
     if max(box[2:]) < 0.04 * max(found.ink.shape) or mask.sum() < 30:
         warnings.append("the digit is tiny in the picture (a speck?); photograph it closer")
     return warnings

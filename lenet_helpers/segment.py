@@ -29,22 +29,16 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
     the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
-    any stroke of a digit that fits in it, however thick or blurred.
+    any stroke of a digit that fits in it, however thick or blurred, and works at full
+    resolution, so the edge of a hard shadow stays where it is. Two windows are tried and the
+    higher background kept (the opening by either): an octagon fits against a shadow's straight
+    edge at any angle, a square fits into its right-angled corners. The image is smoothed a
+    little first, so that the opening follows the paper, not its noise. On paper (`on_paper`,
+    dark ink inverted), light multiplies what the ink lets through, so ink under a shadow is
+    fainter in proportion: dividing by the paper's own brightness gives every part of the digit
+    the same strength, shaded or not.
     """
-    return stretch(flatten(ink, max(3, int(min(ink.shape) * window)), on_paper))
-
-
-def flatten(ink: np.ndarray, size: int, on_paper: bool) -> np.ndarray:
-    """The ink above its background, found by an opening `size` pixels wide, at full resolution.
-
-    Two windows are tried and the higher background kept (the opening by either): an octagon
-    fits against a shadow's straight edge at any angle, a square fits into its right-angled
-    corners. The image is smoothed a little first, so that the opening follows the paper, not
-    its noise. On paper (`on_paper`, dark ink inverted), light multiplies what the ink lets
-    through, so ink under a shadow is fainter in proportion: dividing by the paper's own
-    brightness gives every part of the digit the same strength, shaded or not.
-    """
-    size |= 1
+    size = max(3, int(min(ink.shape) * window)) | 1
     smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
@@ -57,7 +51,7 @@ def flatten(ink: np.ndarray, size: int, on_paper: bool) -> np.ndarray:
     flat = ink - background
     if on_paper:
         flat /= np.maximum(1.0 - background, 0.05)  # 1 - background: the paper's brightness
-    return np.clip(flat, 0, 1)
+    return stretch(np.clip(flat, 0, 1))
 
 
 def stretch(flat: np.ndarray) -> np.ndarray:
@@ -107,9 +101,9 @@ def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True
     Pieces clear of the picture's border are preferred. Growing from the largest piece alone
     would pick a crossed-out mark that has more ink than either half of a broken 1.
     """
-    clear = [p for p in pieces if not p.border] or pieces
     if not near_only:
         return pieces
+    clear = [p for p in pieces if not p.border] or pieces
     largest = max(p.area for p in clear)
     groups = [gather(start, pieces, labels) for start in clear if start.area >= 0.5 * largest]
     return max(groups, key=lambda group: sum(p.area for p in group))
@@ -133,7 +127,8 @@ def gather(main: Piece, pieces: list[Piece], labels: np.ndarray, gap: float = 0.
         close = []
         for p in rest:
             in_column = min(right, p.x + p.w) - max(left, p.x) > 0.5 * p.w
-            if float(distance[labels == p.label].min()) <= (column_gap if in_column else gap) * size:
+            box = (slice(p.y, p.y + p.h), slice(p.x, p.x + p.w))  # the piece's own box, not the whole picture
+            if float(distance[box][labels[box] == p.label].min()) <= (column_gap if in_column else gap) * size:
                 close.append(p)
         if not close:
             break
