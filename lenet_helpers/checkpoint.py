@@ -1,5 +1,6 @@
 """Save and load checkpoints: weights plus what is needed to use them again."""
 
+import math
 import os
 import pickle
 import tempfile
@@ -14,6 +15,7 @@ from . import __version__
 from .data import MNIST_MEAN, MNIST_STD
 from .errors import CheckpointError
 from .model import ARCHITECTURES, architecture_name, build_model
+from .paths import default_checkpoint
 
 FORMAT = "lenet-helpers-checkpoint"
 BUNDLED_WEIGHTS = "lenet5_mnist.pt"
@@ -22,6 +24,61 @@ BUNDLED_WEIGHTS = "lenet5_mnist.pt"
 def bundled_weights_path() -> Path:
     """The pretrained weights shipped inside the package."""
     return Path(str(resources.files("lenet_helpers") / "weights" / BUNDLED_WEIGHTS))
+
+
+def default_weights() -> Path:
+    """The model used when none is named: the one you trained (runs/lenet5.pt) if any, else the bundled."""
+    trained = default_checkpoint()
+    return trained if trained.is_file() else bundled_weights_path()
+
+
+def is_bundled(info: dict) -> bool:
+    """Whether a loaded checkpoint's metadata (load_model's info) is the bundled weights'."""
+    return "path" in info and Path(info["path"]).resolve() == bundled_weights_path().resolve()
+
+
+def describe(info: dict) -> str:
+    """One line on what a loaded checkpoint is: where from, how long trained, how well it did."""
+    metrics, config = info.get("metrics", {}), info.get("config", {})
+    scores = ", ".join(f"{name} accuracy {metrics[key]:.2%}" for name, key in
+                       (("validation", "val_acc"), ("test", "test_acc")) if key in metrics)
+    epochs = f"best epoch {metrics['epoch']} of {config.get('epochs', '?')}" if "epoch" in metrics else ""
+    what = "the bundled weights" if is_bundled(info) else f"your model in {info['path']}"
+    details = "; ".join(part for part in (info.get("architecture", ""), epochs, scores) if part)
+    return f"{what} ({details})"
+
+
+def explain_accuracy(info: dict, test_accuracy: float) -> str:
+    """What a test accuracy means for this checkpoint, next to the bundled weights' (lesson 04)."""
+    if is_bundled(info):
+        return (f"The bundled weights read {test_accuracy:.2%}; train in lesson 03 (or run lenet train) "
+                "and this lesson evaluates your own model instead.")
+    bundled = read_checkpoint(bundled_weights_path()).get("metrics", {}).get("test_acc", float("nan"))
+    if test_accuracy >= 0.99:
+        return f"Your model reads {test_accuracy:.2%}, the full recipe's result (the bundled weights: {bundled:.2%})."
+    return (f"Your model reads {test_accuracy:.2%}, under the full recipe's 99 %: a quick or stopped run "
+            f"ends there (the bundled weights: {bundled:.2%}); run lesson 03 to the end for 99 %.")
+
+
+def check_writable(path: str | os.PathLike) -> Path:
+    """Refuse, before any training, a checkpoint path that cannot be written as a regular file."""
+    path = Path(path)
+    if str(path).strip() in ("", "."):
+        raise CheckpointError("The checkpoint path is empty; give a file such as runs/mine.pt.")
+    if path.is_dir():
+        raise CheckpointError(f"{path} is a folder; give a file name for the checkpoint, such as {path / 'mine.pt'}.")
+    if path.exists() and not path.is_file():
+        raise CheckpointError(f"{path} is not a regular file (a device or a pipe?); give a checkpoint file name.")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise CheckpointError(
+            f"Cannot write a checkpoint in {folder} ({error.strerror or error}); choose another --out."
+        ) from None
+    return path
 
 
 def save_checkpoint(
@@ -47,6 +104,8 @@ def save_checkpoint(
         "library_version": __version__,
         "torch_version": str(torch.__version__),
     }
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a save that was killed
+        stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
@@ -81,7 +140,7 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
             f"{path} is damaged or not a PyTorch checkpoint; train again or use the bundled weights."
         ) from None
     if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
-        return loaded
+        return _validated(loaded, path)
     if isinstance(loaded, dict) and loaded and all(isinstance(v, torch.Tensor) for v in loaded.values()):
         # a bare state_dict (what model.state_dict() gives): accept it if a LeNet fits it
         for name in ARCHITECTURES:
@@ -95,17 +154,41 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
     )
 
 
+def _validated(checkpoint: dict, path: Path) -> dict:
+    """The checkpoint if every field holds what it should; else one sentence naming the field."""
+    def refuse(what: str) -> CheckpointError:
+        return CheckpointError(f"{path} has {what}, so it cannot be used; train again or use the bundled weights.")
+
+    architecture = checkpoint.get("architecture")
+    if not isinstance(architecture, str) or architecture not in ARCHITECTURES:
+        raise CheckpointError(
+            f"{path} was saved for architecture {architecture!r}, which this version does not know; "
+            "use a checkpoint saved by lenet train."
+        )
+    norm = checkpoint.get("normalization")
+    if not isinstance(norm, dict) or not all(isinstance(norm.get(k), (int, float)) for k in ("mean", "std")):
+        raise refuse("no valid normalization (a mean and a std)")
+    if not (math.isfinite(norm["mean"]) and math.isfinite(norm["std"]) and norm["std"] > 0):
+        raise refuse(f"an impossible normalization (mean {norm['mean']}, std {norm['std']})")
+    weights = checkpoint.get("state_dict")
+    if not isinstance(weights, dict) or not all(isinstance(v, torch.Tensor) for v in weights.values()):
+        raise refuse("no weights")
+    if not all(torch.isfinite(v).all() for v in weights.values() if v.is_floating_point()):
+        raise refuse("weights that are not numbers (NaN or infinite: training diverged)")
+    for key in ("config", "metrics"):
+        if not isinstance(checkpoint.get(key, {}), dict):
+            raise refuse(f"a damaged {key!r} field")
+    return checkpoint
+
+
 def load_model(
     path: str | os.PathLike | None = None, device: torch.device | str = "cpu"
 ) -> tuple[nn.Module, dict]:
     """The model in eval mode on `device` and its checkpoint metadata; bundled weights if no path."""
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise CheckpointError(f"A checkpoint path is text or a Path, not {type(path).__name__}; pass the file's name.")
     path = Path(path) if path is not None else bundled_weights_path()
     checkpoint = read_checkpoint(path)
-    if checkpoint.get("architecture") not in ARCHITECTURES:
-        raise CheckpointError(
-            f"{path} was saved for architecture {checkpoint.get('architecture')!r}, "
-            "which this version does not know; use a checkpoint saved by lenet train."
-        )
     model = build_model(checkpoint["architecture"])
     try:
         model.load_state_dict(checkpoint["state_dict"])
@@ -114,7 +197,13 @@ def load_model(
             f"{path} does not fit the {checkpoint['architecture']} network (different layers "
             "or shapes); use a checkpoint saved by lenet train."
         ) from None
-    model.to(device).eval()
+    try:
+        model.to(device).eval()
+    except (RuntimeError, AssertionError, ValueError, TypeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise CheckpointError(
+            f"Cannot put the model on device {device!r} ({reason}); use 'cpu' or get_device()."
+        ) from None
     info = {k: v for k, v in checkpoint.items() if k != "state_dict"}
     info["path"] = str(path)
     return model, info

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -11,6 +12,9 @@ import torch
 
 from . import __version__
 from .errors import LenetError
+from .model import ARCHITECTURES
+from .preprocess import POLARITIES
+from .training import DEVICES, PRECISIONS, SCHEDULES, TrainConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,44 +32,52 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="lenet", description="LeNet-5 on MNIST: the course's command line.")
     parser.add_argument("--version", action="version", version=f"lenet-helpers {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = "folder holding MNIST/raw (default $LENET_DATA_DIR, else data/ of the course folder)"
+    weights_help = f"checkpoint file, or 'bundled' (default: {CHECKPOINT_HELP}, else the bundled weights)"
 
     train = commands.add_parser("train", help="train LeNet-5, save the best checkpoint, report test accuracy")
-    train.add_argument("--epochs", type=int, help="passes over the training images (default 5)")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    train.add_argument("--batch-size", type=int, help="images per step (default 256)")
-    train.add_argument("--lr", type=float, help="peak learning rate (default 0.01)")
-    train.add_argument("--warmup", type=float, help="fraction of steps warming up to the peak lr (default 0.1)")
-    train.add_argument("--weight-decay", type=float, help="AdamW weight decay (default 0)")
-    train.add_argument("--val-size", type=int, help="training images held out for validation (default 5000)")
-    train.add_argument("--schedule", choices=["onecycle", "constant"], help="learning-rate schedule")
-    train.add_argument("--architecture", choices=["lenet5", "lenet5-classic"], help="network (default lenet5)")
+    train.add_argument("--epochs", type=whole(1, 10_000),
+                       help=f"passes over the training images (default {defaults.epochs})")
+    train.add_argument("--seed", type=whole(0, 2**32 - 1), default=defaults.seed, help="random seed (default 0)")
+    train.add_argument("--batch-size", type=whole(1, 60_000), help=f"images per step (default {defaults.batch_size})")
+    train.add_argument("--lr", type=number(0, 10, low_open=True), help=f"peak learning rate (default {defaults.lr})")
+    train.add_argument("--warmup", type=number(0, 1, low_open=True, high_open=True),
+                       help=f"fraction of steps warming up to the peak lr (default {defaults.warmup})")
+    train.add_argument("--weight-decay", type=number(0, 1),
+                       help=f"AdamW weight decay (default {defaults.weight_decay})")
+    train.add_argument("--val-size", type=whole(1, 59_999),
+                       help=f"training images held out for validation (default {defaults.val_size})")
+    train.add_argument("--schedule", choices=SCHEDULES, help=f"learning-rate schedule (default {defaults.schedule})")
+    train.add_argument("--architecture", choices=list(ARCHITECTURES),
+                       help=f"network (default {defaults.architecture})")
     train.add_argument("--augment", action="store_true", help="random affine distortions of training batches")
-    train.add_argument("--precision", choices=["auto", "float32", "bfloat16"],
+    train.add_argument("--precision", choices=PRECISIONS,
                        help="arithmetic of the forward pass (default auto: bfloat16 on CPUs built for it)")
-    train.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    train.add_argument("--data-dir", help="folder holding MNIST/raw (default $LENET_DATA_DIR or ./data)")
-    train.add_argument("--out", default="runs/lenet5.pt", help="checkpoint file (default runs/lenet5.pt)")
+    train.add_argument("--device", default="auto", choices=DEVICES)
+    train.add_argument("--data-dir", help=data_help)
+    train.add_argument("--out", type=checkpoint_file, help=f"checkpoint file (default {CHECKPOINT_HELP})")
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
     train.add_argument("--quiet", action="store_true", help="no progress bars")
     train.set_defaults(handler=run_train)
 
     evaluate = commands.add_parser("evaluate", help="test accuracy and per-class accuracy of a checkpoint")
-    evaluate.add_argument("--weights", help="checkpoint file (default: the bundled weights)")
-    evaluate.add_argument("--data-dir", help="folder holding MNIST/raw (default $LENET_DATA_DIR or ./data)")
-    evaluate.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
+    evaluate.add_argument("--weights", help=weights_help)
+    evaluate.add_argument("--data-dir", help=data_help)
+    evaluate.add_argument("--device", default="auto", choices=DEVICES)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run_evaluate)
 
     predict = commands.add_parser("predict", help="read handwritten digits in image files or folders")
     predict.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders of them")
-    predict.add_argument("--weights", help="checkpoint file (default: the bundled weights)")
+    predict.add_argument("--weights", help=weights_help)
     predict.add_argument("--number", action="store_true", help="each image is a row of digits: read the number")
-    predict.add_argument("--polarity", default="auto", choices=["auto", "dark-on-light", "light-on-dark"],
+    predict.add_argument("--polarity", default="auto", choices=POLARITIES,
                          help="ink darker or lighter than the paper (default: decide per image)")
-    predict.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda", "mps"])
+    predict.add_argument("--device", default="cpu", choices=DEVICES)
     predict.add_argument("--json", action="store_true", help="print one JSON array, one object per image")
     predict.set_defaults(handler=run_predict)
 
@@ -74,51 +86,109 @@ def build_parser() -> argparse.ArgumentParser:
     student = course_commands.add_parser("student", help="write student copies without the solutions")
     student.add_argument("out", metavar="OUT_DIR", help="folder for the student notebooks")
     student.add_argument("--notebooks", default="notebooks", help="folder of the instructor notebooks")
+    student.add_argument("--force", action="store_true", help="replace copies already in OUT_DIR")
     student.set_defaults(handler=run_student)
 
     info = commands.add_parser("info", help="versions, device, where data and weights are")
-    info.add_argument("--data-dir", help="folder holding MNIST/raw (default $LENET_DATA_DIR or ./data)")
+    info.add_argument("--data-dir", help=data_help)
     info.set_defaults(handler=run_info)
     return parser
 
 
+CHECKPOINT_HELP = "runs/lenet5.pt of the course folder"
+
+
+def whole(low: int, high: int):
+    """An argparse type: a whole number from low to high; anything else is one sentence, exit 2."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give {low} to {high:,}")
+        return value
+    return parse
+
+
+def number(low: float, high: float, low_open: bool = False, high_open: bool = False):
+    """An argparse type: a finite number in the range, its ends included unless said open."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        inside = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+        if not math.isfinite(value) or not inside:
+            ends = f"{'above' if low_open else 'from'} {low:g} {'and below' if high_open else 'to'} {high:g}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range; give a number {ends}")
+        return value
+    return parse
+
+
+def checkpoint_file(text: str) -> Path:
+    """An argparse type: a checkpoint path that names a file (checked for writing before training)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path names no file; give a file such as runs/mine.pt")
+    return Path(text)
+
+
 def run_train(args) -> int:
+    from .checkpoint import check_writable, describe, read_checkpoint
     from .data import find_data_dir
-    from .training import TrainConfig, dtype_name, get_device, train_model, training_dtype
+    from .paths import default_checkpoint
+    from .training import dtype_name, get_device, train_model, training_dtype
 
     names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size",
              "precision")
     overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)
+    out = args.out or default_checkpoint()
+    check_writable(out)
     quiet = args.quiet or args.json
     if not quiet:
         dtype = dtype_name(training_dtype(config.precision, device))
         print(f"Training {config.architecture} on {device} ({dtype}) for "
-              f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}); checkpoint: {args.out}")
-    result = train_model(config, find_data_dir(args.data_dir), device, args.out, progress=not quiet)
+              f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}); checkpoint: {out}")
+        if out.is_file():
+            try:
+                earlier = describe(read_checkpoint(out) | {"path": str(out)})
+            except LenetError:
+                earlier = f"a file at {out} that is not a checkpoint of this course"
+            print(f"It replaces {earlier} when the first epoch ends; stop now (Ctrl-C) to keep it.")
+    result = train_model(config, find_data_dir(args.data_dir), device, out, progress=not quiet)
     history = result.history
     if history.interrupted:
         return 130
     if args.json:
-        print(json.dumps({"checkpoint": args.out, "best_epoch": history.best_epoch,
+        print(json.dumps({"checkpoint": str(out), "best_epoch": history.best_epoch,
                           "val_accuracy": history.best_val_acc, "test_accuracy": result.test_acc,
                           "seconds": sum(history.seconds)}))
     else:
         print(f"Best epoch {history.best_epoch}: validation accuracy {history.best_val_acc:.2%}; "
-              f"saved to {args.out}.")
+              f"saved to {out}.")
         print(f"Test accuracy: {result.test_acc:.2%} ({sum(history.seconds):.1f} s of training)")
     return 0
 
 
+def weights_path(name: str | None) -> Path:
+    """--weights: a file, 'bundled', or by default your trained model if there is one, else the bundled."""
+    from .checkpoint import bundled_weights_path, default_weights
+
+    if name is None:
+        return default_weights()
+    return bundled_weights_path() if name == "bundled" else Path(name)
+
+
 def run_evaluate(args) -> int:
-    from .checkpoint import load_model
+    from .checkpoint import describe, load_model
     from .data import TensorBatches, ensure_mnist, find_data_dir, load_mnist, normalize
     from .evaluation import predict, report
     from .training import get_device
 
     device = get_device(args.device)
-    model, info = load_model(args.weights, device)
+    model, info = load_model(weights_path(args.weights), device)
     root = ensure_mnist(find_data_dir(args.data_dir))
     images, labels = load_mnist(root, train=False)
     norm = info["normalization"]
@@ -128,7 +198,7 @@ def run_evaluate(args) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"Weights: {info['path']}")
+    print(f"Weights: {describe(info)}")
     print(f"Test accuracy: {result['accuracy']:.2%} on {result['n']:,} images")
     for digit, value in enumerate(result["per_class"]):
         print(f"  digit {digit}: {value:.2%}")
@@ -136,12 +206,14 @@ def run_evaluate(args) -> int:
 
 
 def run_predict(args) -> int:
-    from .checkpoint import load_model
+    from .checkpoint import describe, load_model
     from .inference import read_digit, read_number
     from .preprocess import IMAGE_SUFFIXES, image_files
     from .training import get_device
 
-    model, info = load_model(args.weights, get_device(args.device))
+    model, info = load_model(weights_path(args.weights), get_device(args.device))
+    if not args.json:
+        print(f"Weights: {describe(info)}", file=sys.stderr)
 
     def read(file: Path) -> dict:
         if args.number:
@@ -216,7 +288,7 @@ def _prediction_json(prediction) -> dict:
 def run_student(args) -> int:
     from .course import write_student_copies
 
-    written = write_student_copies(Path(args.notebooks), Path(args.out))
+    written = write_student_copies(Path(args.notebooks), Path(args.out), force=args.force)
     print(f"Wrote {len(written)} student notebooks to {args.out} (solutions replaced by placeholders).")
     return 0
 
@@ -227,6 +299,7 @@ def run_info(args) -> int:
 
     from .checkpoint import bundled_weights_path
     from .data import find_data_dir, missing_files, raw_folder
+    from .paths import course_root, default_checkpoint
     from .training import dtype_name, get_device, training_dtype
 
     root = find_data_dir(args.data_dir)
@@ -239,6 +312,10 @@ def run_info(args) -> int:
     print(f"training precision (auto): {dtype_name(training_dtype('auto', get_device()))}")
     state = "all four files present" if not missing else f"missing {len(missing)} of 4 files"
     print(f"data: {raw_folder(root).resolve()} ({state})")
+    root_folder = course_root()
+    print(f"course folder: {root_folder or 'none here (outside a course the per-user folder is used)'}")
+    trained = default_checkpoint()
+    print(f"trained model: {trained} ({'present' if trained.is_file() else 'none yet: lenet train writes it'})")
     print(f"bundled weights: {weights} ({'present' if weights.is_file() else 'MISSING'})")
     return 0
 

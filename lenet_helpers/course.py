@@ -1,6 +1,8 @@
 """Student copies of the notebooks: solution code between markers becomes a placeholder."""
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from .errors import LenetError
@@ -31,33 +33,81 @@ def strip_solutions(source: str) -> str:
     return "\n".join(out)
 
 
-def student_notebook(notebook: dict) -> dict:
+def student_notebook(notebook: dict, name: str = "the notebook") -> dict:
     """A copy of a notebook (as JSON) with solutions and CI expectations stripped, no outputs."""
     copy = json.loads(json.dumps(notebook))
-    for cell in copy["cells"]:
-        if cell["cell_type"] != "code":
+    cells = copy.get("cells") if isinstance(copy, dict) else None
+    if not isinstance(cells, list):
+        raise LenetError(f"{name} has no list of cells, so it is not a notebook; restore it.")
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        cell["metadata"].pop("expected_output", None)
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        cell["source"] = strip_solutions(source)
+        cell.setdefault("metadata", {}).pop("expected_output", None)
+        source = "".join(cell.get("source", "")) if isinstance(cell.get("source"), list) else cell.get("source", "")
+        try:
+            cell["source"] = strip_solutions(str(source))
+        except LenetError as error:
+            raise LenetError(f"{name}, cell {number}: {error}") from None
         cell["outputs"], cell["execution_count"] = [], None
     return copy
 
 
-def write_student_copies(source_dir: Path, out_dir: Path) -> list[Path]:
-    """Write a student copy of every numbered notebook in source_dir into out_dir."""
+def write_student_copies(source_dir: Path, out_dir: Path, force: bool = False) -> list[Path]:
+    """Write a student copy of every numbered notebook in source_dir into out_dir.
+
+    Everything is checked before the first write: every notebook reads and strips cleanly, no
+    copy would land on an instructor notebook (the same file, through a link or a mount too), and
+    no copy already there is replaced unless `force` (a student may have worked in it).
+    """
     notebooks = sorted(Path(source_dir).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise LenetError(f"{source_dir} holds no numbered notebooks (01_....ipynb); pass --notebooks.")
     out_dir = Path(out_dir)
-    if out_dir.resolve() == Path(source_dir).resolve():
-        raise LenetError("The student copies would overwrite the instructor notebooks; choose another folder.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    if out_dir.exists() and not out_dir.is_dir():
+        raise LenetError(f"{out_dir} is a file, not a folder; choose a folder for the student copies.")
+    copies = {path: _student_text(path) for path in notebooks}
+    existing = []
     for path in notebooks:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
         target = out_dir / path.name
-        target.write_text(json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
+        if _same_file(path, target) or _same_file(path.parent, out_dir):
+            raise LenetError(f"{target} is the instructor's {path.name} itself; the copies would erase the "
+                             "solutions, so choose another folder.")
+        if target.exists() or target.is_symlink():
+            existing.append(target.name)
+    if existing and not force:
+        raise LenetError(f"{out_dir} already holds {', '.join(existing)} (a student's work?); choose a new "
+                         "folder, or pass --force to replace them.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as error:
+        raise LenetError(f"Cannot write in {out_dir} ({error.strerror or error}); choose another folder.") from None
+    written = []
+    for path, text in copies.items():
+        target = out_dir / path.name
+        handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)  # replaces a link itself, never the file it points to
         written.append(target)
     return written
+
+
+def _student_text(path: Path) -> str:
+    """The student copy of one notebook as text; a notebook that cannot be read is named."""
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise LenetError(f"Cannot read {path} ({error}); restore it.") from None
+    except json.JSONDecodeError as error:
+        raise LenetError(f"{path} is not valid notebook JSON (line {error.lineno}); restore it.") from None
+    return json.dumps(student_notebook(notebook, path.name), indent=1, ensure_ascii=False) + "\n"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

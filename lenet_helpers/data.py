@@ -10,6 +10,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, Subset
 
 from .errors import DataError
+from .paths import home_folder
 
 # Mean and standard deviation of the 60,000 training pixels after scaling to [0, 1];
 # lesson 01 computes them. Own images are normalised with the same two numbers.
@@ -24,9 +25,13 @@ IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 
 
 def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """The data folder: the argument, else $LENET_DATA_DIR, else ./data."""
-    chosen = data_dir or os.environ.get("LENET_DATA_DIR") or "data"
-    return Path(chosen).expanduser()
+    """The data folder: the argument, else $LENET_DATA_DIR, else `data/` of the course folder.
+
+    The course folder is found from where you run (see paths.home_folder), so the lenet command
+    at the course root and a lesson in notebooks/ use the same files.
+    """
+    chosen = data_dir or os.environ.get("LENET_DATA_DIR")
+    return Path(chosen).expanduser() if chosen else home_folder() / "data"
 
 
 def raw_folder(root: Path) -> Path:
@@ -100,6 +105,8 @@ def load_mnist(root: Path, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     image_name, label_name = FILES[train]
     images = read_idx(raw_folder(root) / image_name, IMAGE_MAGIC)
     labels = read_idx(raw_folder(root) / label_name, LABEL_MAGIC)
+    if len(images) == 0:
+        raise DataError(f"{raw_folder(root) / image_name} holds no images; download MNIST again.")
     if len(images) != len(labels):
         raise DataError(
             f"{raw_folder(root) / image_name} has {len(images)} images but {label_name} has "
@@ -183,7 +190,7 @@ def load_splits(
     """Fast path: all of MNIST as normalised tensors on `device`, split and batched by index."""
     ensure_mnist(root, download=download)
     device = torch.device(device)
-    # channels_last makes a CPU epoch about 1.5x faster here (2.6 s against 3.8 s), and bfloat16 needs it
+    # channels_last makes a CPU epoch faster (benchmarks/train_speed.py), and bfloat16 needs it
     memory_format = torch.channels_last if device.type == "cpu" else torch.contiguous_format
     images, labels = load_mnist(root, train=True)
     train_idx, val_idx = split_indices(len(labels), val_size, seed)

@@ -16,11 +16,15 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .augment import random_affine
-from .checkpoint import save_checkpoint
+from .checkpoint import check_writable, save_checkpoint
 from .data import load_splits
 from .errors import LenetError, TrainingError
 from .evaluation import accuracy, predict
 from .model import build_model
+
+DEVICES = ("auto", "cpu", "cuda", "mps")  # "auto": CUDA, else Apple MPS, else the CPU
+PRECISIONS = ("auto", "float32", "bfloat16")  # see training_dtype
+SCHEDULES = ("onecycle", "constant")  # see make_optimizer
 
 
 @dataclass
@@ -60,6 +64,7 @@ class History:
     seconds: list[float] = field(default_factory=list)
     best_epoch: int = 0  # 1-based; 0 while no epoch has finished
     best_val_acc: float = 0.0
+    saved_epoch: int = 0  # the epoch whose weights the checkpoint file holds; 0 if none saved
     interrupted: bool = False
     checkpoint: str | None = None
 
@@ -78,7 +83,7 @@ def get_device(preferred: str = "auto") -> torch.device:
         "mps": torch.backends.mps.is_available(),
     }
     if preferred not in available:
-        raise LenetError(f"Unknown device {preferred!r}; choose auto, cpu, cuda or mps.")
+        raise LenetError(f"Unknown device {preferred!r}; choose {', '.join(DEVICES)}.")
     if not available[preferred]:
         raise LenetError(f"This machine has no {preferred} device; use --device auto or cpu.")
     return torch.device(preferred)
@@ -108,8 +113,8 @@ def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
     gradients and the optimiser stay float32; evaluation is float32. Elsewhere "auto" keeps
     float32: other CPUs emulate bfloat16 slowly, and a GPU was not measured.
     """
-    if precision not in ("auto", "float32", "bfloat16"):
-        raise LenetError(f"Unknown precision {precision!r}; choose auto, float32 or bfloat16.")
+    if precision not in PRECISIONS:
+        raise LenetError(f"Unknown precision {precision!r}; choose {', '.join(PRECISIONS)}.")
     if precision == "bfloat16" or (precision == "auto" and native_bfloat16(device)):
         return torch.bfloat16
     return None
@@ -130,7 +135,7 @@ def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int):
     elif config.schedule == "constant":
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     else:
-        raise LenetError(f"Unknown schedule {config.schedule!r}; choose onecycle or constant.")
+        raise LenetError(f"Unknown schedule {config.schedule!r}; choose {', '.join(SCHEDULES)}.")
     return optimizer, scheduler
 
 
@@ -207,6 +212,8 @@ def fit(
     After fit the model holds the best weights, which are also saved to checkpoint_path.
     Ctrl-C (or the notebook's stop button) ends training early, keeping all that was learned.
     """
+    if checkpoint_path:
+        check_writable(checkpoint_path)  # before an epoch is spent
     model.to(device)
     if device.type == "cpu":  # channels_last weights and inputs: a CPU epoch measured ~1.5x faster
         model.to(memory_format=torch.channels_last)
@@ -231,6 +238,7 @@ def fit(
                 if checkpoint_path:
                     metrics = {"val_acc": val_acc, "val_loss": val_loss, "epoch": epoch}
                     save_checkpoint(checkpoint_path, model, config, metrics)
+                    history.saved_epoch = epoch
     except KeyboardInterrupt:
         history.interrupted = True
         epochs.close()
@@ -251,7 +259,12 @@ def _record(history: History, train_loss, train_acc, val_loss, val_acc, seconds)
 def _interrupted_message(history: History) -> str:
     if not history.best_epoch:
         return "Training was interrupted before the first epoch ended; nothing was saved."
-    where = f" and saved in {history.checkpoint}" if history.checkpoint else ""
+    where = ""
+    if history.checkpoint and history.saved_epoch == history.best_epoch:
+        where = f" and saved in {history.checkpoint}"
+    elif history.checkpoint:  # stopped while that epoch's checkpoint was being written
+        held = f"epoch {history.saved_epoch}" if history.saved_epoch else "nothing from this run"
+        where = f"; {history.checkpoint} was not updated (it holds {held})"
     return (
         f"Training was interrupted after {len(history.val_acc)} epoch(s); the best model "
         f"(epoch {history.best_epoch}, validation accuracy {history.best_val_acc:.2%}) is kept{where}."

@@ -40,5 +40,21 @@ def _no_download(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _outside_the_course(tmp_path_factory, monkeypatch):
+    """Tests run outside any course folder, with a home of their own: nothing of yours is read or written."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch) -> Path:
+    """An empty course folder (notebooks/ and lenet_helpers/ beside each other); tests run in its notebooks/."""
+    for name in ("notebooks", "lenet_helpers"):
+        (tmp_path / "course" / name).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "course" / "notebooks")
+    return tmp_path / "course"
+
+
+@pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)

@@ -94,7 +94,8 @@ def test_foreign_checkpoints_are_refused(tmp_path):
         load_model(tmp_path / "resnet.pt")
     state = LeNet5().state_dict()
     state["classifier.5.weight"] = torch.zeros(5, 84)  # a 5-class head
-    torch.save({"format": "lenet-helpers-checkpoint", "architecture": "lenet5", "state_dict": state}, tmp_path / "x.pt")
+    torch.save({"format": "lenet-helpers-checkpoint", "architecture": "lenet5", "state_dict": state,
+                "normalization": {"mean": 0.1307, "std": 0.3081}}, tmp_path / "x.pt")
     with pytest.raises(CheckpointError, match="does not fit the lenet5 network"):
         load_model(tmp_path / "x.pt")
 

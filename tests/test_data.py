@@ -26,7 +26,7 @@ def test_data_dir_argument_beats_environment_beats_default(monkeypatch):
     assert find_data_dir("/from/flag") == Path("/from/flag")
     assert find_data_dir() == Path("/from/env")
     monkeypatch.delenv("LENET_DATA_DIR")
-    assert find_data_dir() == Path("data")
+    assert find_data_dir() == Path.home() / ".cache" / "lenet" / "data"  # outside a course folder
 
 
 def test_missing_dataset_offline_says_where_the_files_go(tmp_path):

@@ -61,3 +61,52 @@ def test_mnist_digits_survive_the_own_image_preparation(real_data):
         batch = torch.cat([prepare(d, **info["normalization"]).tensor for d in digits])
         read = probabilities(model, batch).argmax(dim=1)
         assert (read == labels[:300]).float().mean() >= 0.99  # the whole test set: benchmarks/handwriting.py
+
+
+def run_lesson(course: Path, name: str) -> str:
+    """Run a lesson top to bottom in the course's notebooks/, as Run All does; return its printed text."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(Path(__file__).parent.parent / "notebooks" / name, as_version=4)
+    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(course / "notebooks")}}).execute()
+    return "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+
+
+def test_lesson_04_after_a_quick_lesson_03_uses_that_model(real_data, course, monkeypatch):
+    monkeypatch.setenv("LENET_QUICK", "1")
+    printed = run_lesson(course, "03_training.ipynb")
+    assert "Only 1 of 5 epochs ran" not in printed  # the quick run plans 1 epoch and runs it
+    printed = run_lesson(course, "04_evaluation.ipynb")
+    assert f"your model in {course.resolve() / 'runs' / 'lenet5.pt'}" in printed
+    assert "test accuracy:" in printed
+
+
+def test_lesson_04_after_training_was_stopped(real_data, course):
+    """The stop button after one epoch: a one-epoch checkpoint, and lesson 04 says what it means."""
+    from lenet_helpers.data import load_splits
+    from lenet_helpers.model import LeNet5
+    from lenet_helpers.paths import default_checkpoint
+    from lenet_helpers.training import TrainConfig, fit
+
+    class StopInSecondEpoch:
+        def __init__(self, loader):
+            self.loader, self.steps = loader, 0
+
+        def __len__(self):
+            return len(self.loader)
+
+        def __iter__(self):
+            for batch in self.loader:
+                self.steps += 1
+                if self.steps > len(self.loader) + 5:
+                    raise KeyboardInterrupt
+                yield batch
+
+    config = TrainConfig(precision="float32")
+    splits = load_splits(real_data, config.batch_size, config.val_size, config.seed)
+    history = fit(LeNet5(), StopInSecondEpoch(splits.train), splits.val, config, torch.device("cpu"),
+                  default_checkpoint(), progress=False)
+    assert history.interrupted and history.saved_epoch == 1
+    printed = run_lesson(course, "04_evaluation.ipynb")
+    assert "best epoch 1 of 5" in printed and "test accuracy:" in printed

@@ -62,7 +62,7 @@ def test_precision_auto_is_bfloat16_only_on_cpus_built_for_it(monkeypatch):
     monkeypatch.delattr(torch.cpu, "_is_avx512_bf16_supported")  # a torch without the private check
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
     assert training_dtype("auto", CPU) is None
-    with pytest.raises(LenetError, match="Unknown precision 'half'; choose auto, float32 or bfloat16"):
+    with pytest.raises(LenetError, match="Unknown precision 'half'; choose auto, float32, bfloat16"):
         training_dtype("half", CPU)
 
 

@@ -1,0 +1,36 @@
+"""Where the course keeps MNIST and trained models: one place for the lenet command and the lessons.
+
+The rule: inside a course folder (the one holding `notebooks/` and `lenet_helpers/`, found by
+walking up from where you run), data go to its `data/` and models to its `runs/`, so `lenet
+train` at the root and a lesson in `notebooks/` share them; outside a course, a folder of the
+user's own (`~/.cache/lenet`). `--data-dir` or `$LENET_DATA_DIR` choose another data folder.
+"""
+
+import os
+from pathlib import Path
+
+CHECKPOINT_NAME = "lenet5.pt"
+
+
+def course_root(start: str | os.PathLike | None = None) -> Path | None:
+    """The course folder at or above `start` (default: where you run), or None outside a course."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "notebooks").is_dir() and (folder / "lenet_helpers").is_dir():
+            return folder
+    return None
+
+
+def home_folder(start: str | os.PathLike | None = None) -> Path:
+    """The folder holding `data/` and `runs/`: the course folder, else the user's own."""
+    return course_root(start) or Path.home() / ".cache" / "lenet"
+
+
+def runs_dir() -> Path:
+    """Where trained models are saved by default: `runs/` of the home folder."""
+    return home_folder() / "runs"
+
+
+def default_checkpoint() -> Path:
+    """The checkpoint `lenet train` and lesson 03 write, and lesson 04 and `lenet evaluate` read."""
+    return runs_dir() / CHECKPOINT_NAME
