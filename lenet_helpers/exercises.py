@@ -17,7 +17,7 @@ class Exercise:
     hint: str
     digest: str | None = None  # SHA-256 of the normalised answer
     decimals: int | None = None  # numbers are rounded to this many decimals first
-    compute: Callable[..., object] | None = None  # the right answer from the notebook's data
+    compute: Callable[..., list] | None = None  # every right answer (ties!) from the notebook's data
 
 
 def normalise(answer, decimals: int | None = None) -> str:
@@ -32,45 +32,58 @@ def normalise(answer, decimals: int | None = None) -> str:
         return f"{float(answer):.{decimals}f}"
     if isinstance(answer, float) and answer.is_integer():
         return str(int(answer))
-    return str(answer).strip().lower()
+    return "-".join(str(answer).strip().lower().replace("_", " ").split())  # "Light on dark" = "light-on-dark"
 
 
 def digest(answer, decimals: int | None = None) -> str:
     return hashlib.sha256(normalise(answer, decimals).encode()).hexdigest()
 
 
-def _most_confused(matrix) -> tuple[int, int]:
+def _most_confused(matrix) -> list[tuple[int, int]]:
+    """Every (true, predicted) pair with the largest count off the diagonal: ties are all right."""
     off = torch.as_tensor(matrix).clone()
     off.fill_diagonal_(0)
-    flat = int(off.argmax())
-    return flat // off.shape[0], flat % off.shape[0]
+    return [tuple(pair) for pair in (off == off.max()).nonzero().tolist()]
+
+
+def _mistakes(matrix) -> int:
+    matrix = torch.as_tensor(matrix)
+    return int(matrix.sum() - matrix.trace())
+
+
+def _all_best(values, best=max) -> list[int]:
+    """Every index holding the best value (ties are all right)."""
+    values = [float(v) for v in values]
+    return [i for i, v in enumerate(values) if v == best(values)]
 
 
 EXERCISES: dict[str, Exercise] = {
     "01.fives": Exercise(
-        "count the labels equal to 5 in the training set: (labels == 5).sum().item()",),
+        "compare the training labels with 5: a tensor of True/False can be summed, and True counts as 1",),
     "01.black_pixel": Exercise(
         "a black pixel is 0 after ToTensor; apply (x - mean) / std with the two constants", decimals=2),
     "01.batches": Exercise("55,000 images in batches of 256: the last batch is smaller but still counts"),
-    "02.conv1_no_padding": Exercise("a 5x5 kernel without padding loses 2 pixels on each side: 28 - 5 + 1"),
+    "02.conv1_no_padding": Exercise(
+        "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?"),
     "02.conv2_parameters": Exercise("16 kernels, each 5x5 over 6 input maps, plus one bias per kernel"),
     "02.fc1_parameters": Exercise("16 maps of 5x5 flattened is 400 inputs, to 120 outputs, plus 120 biases"),
     "03.steps": Exercise("optimizer steps = batches per epoch x epochs; len(train_loader) gives batches per epoch"),
     "03.best_epoch": Exercise("look for the largest value in history.val_acc (epochs count from 1)",
-                              compute=lambda history: history.best_epoch),
+                              compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
     "04.most_confused": Exercise(
         "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)",
         compute=lambda matrix: _most_confused(matrix)),
     "04.weakest_digit": Exercise("the digit whose per-class accuracy is lowest: min over the 10 values",
-                                 compute=lambda per_class: int(torch.tensor(per_class).argmin())),
-    "04.errors": Exercise("every test image off the diagonal is a mistake: total minus the trace",
-                          compute=lambda matrix: int(torch.as_tensor(matrix).sum() - torch.as_tensor(matrix).trace())),
+                                 compute=lambda per_class: _all_best(per_class, min)),
+    "04.errors": Exercise("every test image off the diagonal is a mistake",
+                          compute=lambda matrix: [_mistakes(matrix)]),
     "05.box": Exercise("MNIST fits each digit into a square box smaller than 28x28, leaving a border of 4"),
-    "05.chalk": Exercise("chalk is light on a dark board: which of the two polarities is that?"),
+    "05.chalk": Exercise("look at the photo, or at what prepare() found: which is brighter, the strokes or the board?"),
     "05.number": Exercise("use read_number on images/numbers/1984_paper.jpg and join the digits into a string"),
     "06.error_rate": Exercise("error rate in percent = 100 - accuracy in percent", decimals=2),
     "06.best_run": Exercise("the row of the results table with the highest mean test accuracy",
-                            compute=lambda results: max(results, key=lambda r: r["test_acc"])["name"]),
+                            compute=lambda results: [r["name"] for r in results
+                                                     if r["test_acc"] == max(x["test_acc"] for x in results)]),
 }
 
 # digests of the fixed answers (made with digest(answer, decimals))
@@ -95,7 +108,8 @@ def passed(exercise: str, answer, **context) -> bool | None:
     if answer is Ellipsis or answer is None:
         return None
     if item.compute is not None:
-        return normalise(answer, item.decimals) == normalise(item.compute(**context), item.decimals)
+        accepted = {normalise(right, item.decimals) for right in item.compute(**context)}
+        return normalise(answer, item.decimals) in accepted
     return digest(answer, item.decimals) == item.digest
 
 

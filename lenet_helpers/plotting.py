@@ -132,8 +132,13 @@ def plot_per_class(per_class: Sequence[float]):
 
 
 def show_maps(maps, title: str, ncols: int = 8, cmap: str = "viridis"):
-    """Feature maps or filters (C, H, W) as a grid of small images."""
+    """Feature maps or filters (C, H, W) as a grid of small images.
+
+    With a diverging colour map (such as "RdBu_r"), each image's limits are symmetric around
+    zero, so the middle colour is zero: positive and negative weights read at a glance.
+    """
     maps = maps.detach().cpu() if isinstance(maps, torch.Tensor) else torch.as_tensor(maps)
+    diverging = cmap.removesuffix("_r") in ("RdBu", "bwr", "coolwarm", "seismic", "PiYG", "PRGn", "RdYlBu")
     maps = maps.reshape(-1, maps.shape[-2], maps.shape[-1])
     ncols = min(ncols, len(maps))
     nrows = (len(maps) + ncols - 1) // ncols
@@ -142,7 +147,8 @@ def show_maps(maps, title: str, ncols: int = 8, cmap: str = "viridis"):
         for i, ax in enumerate(axes.flat):
             ax.axis("off")
             if i < len(maps):
-                ax.imshow(maps[i].numpy(), cmap=cmap)
+                limit = float(maps[i].abs().max()) or 1.0
+                ax.imshow(maps[i].numpy(), cmap=cmap, **({"vmin": -limit, "vmax": limit} if diverging else {}))
                 ax.set_title(str(i), fontsize=10)
         fig.suptitle(title)
         fig.tight_layout()

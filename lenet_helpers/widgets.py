@@ -9,7 +9,7 @@ from IPython.display import display
 from .errors import LenetError
 from .inference import classify
 from .plotting import show_preparation
-from .preprocess import prepare
+from .preprocess import POLARITIES, prepare
 
 
 def read_upload(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
@@ -29,7 +29,7 @@ def digit_reader(model, normalization: dict, sample: str | Path) -> widgets.VBox
     where no browser is attached (a CI run, a notebook converted to HTML).
     """
     upload = widgets.FileUpload(accept="image/*", multiple=False, description="Upload a digit")
-    polarity = widgets.Dropdown(options=["auto", "dark-on-light", "light-on-dark"], value="auto",
+    polarity = widgets.Dropdown(options=list(POLARITIES), value="auto",
                                 description="Ink")
     output = widgets.Output()
 

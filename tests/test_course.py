@@ -3,6 +3,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
 from lenet_helpers.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
 from lenet_helpers.errors import LenetError
@@ -76,3 +77,14 @@ def test_checks_say_correct_or_hint_never_the_answer(capsys):
     assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
     assert passed("05.chalk", " Light-on-dark") and passed("01.black_pixel", -0.4242)
     assert all(item.digest or item.compute for item in EXERCISES.values())
+
+
+def test_checks_accept_every_tied_answer_and_spelling_variants():
+    matrix = torch.tensor([[5, 3, 0], [3, 5, 1], [0, 0, 5]])  # (0, 1) and (1, 0) tie
+    assert passed("04.most_confused", (0, 1), matrix=matrix) and passed("04.most_confused", (1, 0), matrix=matrix)
+    assert not passed("04.most_confused", (1, 2), matrix=matrix)
+    history = type("History", (), {"val_acc": [0.98, 0.99, 0.99]})()
+    assert passed("03.best_epoch", 2, history=history) and passed("03.best_epoch", 3, history=history)
+    assert passed("04.weakest_digit", 0, per_class=[0.9, 0.9, 1.0])
+    assert passed("04.weakest_digit", 1, per_class=[0.9, 0.9, 1.0])
+    assert {passed("05.chalk", answer) for answer in ("Light on dark", "light-on-dark", "light_on_dark")} == {True}

@@ -47,3 +47,8 @@ def test_every_figure_has_titles_and_labels_and_leaves_settings_alone():
     assert figures[0].axes[2].get_title().startswith("true 3") and figures[0].axes[2].title.get_color() != "black"
     assert dict(mpl.rcParams) == before  # the projector style does not leak, nor resets other settings
     assert all(key in before for key in PROJECTOR)
+
+
+def test_diverging_maps_put_zero_in_the_middle_colour():
+    fig = show_maps(torch.tensor([[[0.0, 1.0], [0.2, 0.5]]]), "filters", cmap="RdBu_r")
+    assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)

@@ -1,8 +1,10 @@
-"""nbval: compare cells marked NBVAL_CHECK_OUTPUT with the output written in their metadata.
+"""nbval glue for the lessons: compare cells marked NBVAL_CHECK_OUTPUT with their metadata.
 
 The notebooks are stored without outputs (students start from a clean page), so the
 expected text of a checked cell lives in its metadata under "expected_output" and is put
-in place of the stored output before nbval compares.
+in place of the stored output before nbval compares. It lives at the course root, not in
+notebooks/, so the students' folder holds only the lessons; scripts/record_outputs.py
+re-records the expected texts after a deliberate change.
 """
 
 import nbformat
