@@ -32,6 +32,14 @@ def machine() -> str:
             f"torch {torch.__version__}")
 
 
+def machine_kind() -> str:
+    """The kind of CPU that decides training speed: 'avx512-bf16', 'avx512', 'avx2' or 'other'."""
+    _, flags = cpu_model_and_flags()
+    if "avx512_bf16" in flags or "amx_bf16" in flags:
+        return "avx512-bf16"
+    return "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "other"
+
+
 def save_results(name: str, report: dict) -> Path:
     """Write a benchmark's report to benchmarks/results/NAME, stamped with the machine."""
     RESULTS.mkdir(exist_ok=True)

@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"fraction of steps warming up to the peak lr (default {defaults.warmup})")
     train.add_argument("--weight-decay", type=number(0, 1),
                        help=f"AdamW weight decay (default {defaults.weight_decay})")
+    train.add_argument("--label-smoothing", type=number(0, 1, high_open=True),
+                       help=f"share of the target spread over all digits (default {defaults.label_smoothing})")
     train.add_argument("--val-size", type=whole(1, 59_999),
                        help=f"training images held out for validation (default {defaults.val_size})")
     train.add_argument("--schedule", choices=SCHEDULES, help=f"learning-rate schedule (default {defaults.schedule})")
@@ -139,8 +141,8 @@ def run_train(args) -> int:
     from .paths import default_checkpoint
     from .training import dtype_name, get_device, train_model, training_dtype
 
-    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "schedule", "architecture", "val_size",
-             "precision")
+    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "label_smoothing", "schedule",
+             "architecture", "val_size", "precision")
     overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)

@@ -67,7 +67,7 @@ EXERCISES: dict[str, Exercise] = {
         "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?"),
     "02.conv2_parameters": Exercise("16 kernels, each 5x5 over 6 input maps, plus one bias per kernel"),
     "02.fc1_parameters": Exercise("16 maps of 5x5 flattened is 400 inputs, to 120 outputs, plus 120 biases"),
-    "03.steps": Exercise("optimizer steps = batches per epoch x epochs; len(train_loader) gives batches per epoch"),
+    "03.steps": Exercise("one step per batch: how many batches in one pass over 1,000 images, and how many passes?"),
     "03.best_epoch": Exercise("look for the largest value in history.val_acc (epochs count from 1)",
                               compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
     "04.most_confused": Exercise(
@@ -93,7 +93,7 @@ EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e65
 EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
 EXERCISES["02.conv2_parameters"].digest = "0edcd7f37d75330b1d55b3353fecdd73dcb60796669ba7f1a45c0985874d883f"
 EXERCISES["02.fc1_parameters"].digest = "ef18688ae6789b7d68916d342992ad26797554f6e54b1a4f15753648bdb94577"
-EXERCISES["03.steps"].digest = "337b02741a9561b611d394e835278d377c8eb54b0fa32f9923e4e90ddb5582b5"
+EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
 EXERCISES["05.box"].digest = "f5ca38f748a1d6eaf726b8a42fb575c3c71f1864a8143301782de13da2d9202b"
 EXERCISES["05.chalk"].digest = "460ad073fd6403d4a5d697312df4e5708550b48bd57acba3290248833fbd0360"
 EXERCISES["05.number"].digest = "4dea5c7cb70f50322ec9d734aa4aa078be9227c05251e18991c596f387552370"

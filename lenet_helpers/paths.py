@@ -9,6 +9,8 @@ user's own (`~/.cache/lenet`). `--data-dir` or `$LENET_DATA_DIR` choose another 
 import os
 from pathlib import Path
 
+from .errors import LenetError
+
 CHECKPOINT_NAME = "lenet5.pt"
 
 
@@ -34,3 +36,13 @@ def runs_dir() -> Path:
 def default_checkpoint() -> Path:
     """The checkpoint `lenet train` and lesson 03 write, and lesson 04 and `lenet evaluate` read."""
     return runs_dir() / CHECKPOINT_NAME
+
+
+def results_file(name: str) -> Path:
+    """A benchmark's saved results (benchmarks/results/NAME of the course folder), for the lessons."""
+    root = course_root()
+    path = (root or Path.cwd()) / "benchmarks" / "results" / name
+    if not path.is_file():
+        raise LenetError(f"The saved results {path} are not here; open the lesson inside the course folder, "
+                         f"or run benchmarks/{name.split('.')[0]}.py to make them.")
+    return path

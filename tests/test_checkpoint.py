@@ -125,3 +125,9 @@ def test_bundled_weights_are_small_and_load():
     model, info = load_model()
     assert info["architecture"] == "lenet5"
     assert info["metrics"]["test_acc"] >= 0.992
+
+
+def test_saving_clears_what_a_killed_save_left_behind(tmp_path):
+    (tmp_path / ".lenet5.pt.x1y2.tmp").write_bytes(b"half a checkpoint")
+    save_checkpoint(tmp_path / "lenet5.pt", LeNet5())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet5.pt"]

@@ -2,14 +2,18 @@
 
 from pathlib import Path
 
+import pytest
+
 from lenet_helpers.checkpoint import bundled_weights_path, default_weights, save_checkpoint
 from lenet_helpers.cli import main
 from lenet_helpers.data import find_data_dir
+from lenet_helpers.errors import LenetError
 from lenet_helpers.model import LeNet5
-from lenet_helpers.paths import course_root, default_checkpoint, home_folder
+from lenet_helpers.paths import course_root, default_checkpoint, home_folder, results_file
 
 
 def test_the_course_folder_is_found_from_the_root_and_from_notebooks(course, monkeypatch):
+    monkeypatch.delenv("LENET_DATA_DIR", raising=False)
     assert course_root() == course.resolve()  # the fixture runs in notebooks/
     in_notebooks = (find_data_dir(), default_checkpoint())
     monkeypatch.chdir(course)
@@ -37,3 +41,12 @@ def test_lenet_info_names_both_folders(course, capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert f"course folder: {course.resolve()}" in out and str(course.resolve() / "runs" / "lenet5.pt") in out
+
+
+def test_lessons_find_saved_results_in_the_course_or_say_where_they_are_missing(course, monkeypatch, tmp_path):
+    (course / "benchmarks" / "results").mkdir(parents=True)
+    (course / "benchmarks" / "results" / "accuracy.json").write_text("{}")
+    assert results_file("accuracy.json") == course.resolve() / "benchmarks" / "results" / "accuracy.json"
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LenetError, match="open the lesson inside the course folder"):
+        results_file("accuracy.json")

@@ -18,3 +18,34 @@ def test_readme_handwriting_figures_come_from_the_results_file():
     for figure in re.findall(r"\d+\.\d\d %", section):
         assert figure in quoted, f"README quotes {figure}, which benchmarks/results/handwriting.json does not hold"
     assert f"{results['photos']:,} photos" in section and "AVX2" in results["machine"].upper()
+
+
+def results(name: str) -> dict:
+    return json.loads((ROOT / "benchmarks" / "results" / name).read_text())
+
+
+def test_every_results_file_the_readme_cites_exists():
+    readme = (ROOT / "README.md").read_text()
+    cited = set(re.findall(r"`(?:benchmarks/results/)?([a-z_]+(?:-[a-z0-9-]+)?\.json)`", readme))
+    assert {"handwriting.json", "accuracy.json", "train_speed-avx2.json", "recipes-avx2.json"} <= cited
+    for name in cited:
+        assert (ROOT / "benchmarks" / "results" / name).is_file(), f"README cites {name}, which is not there"
+
+
+def test_readme_speed_figures_come_from_the_results_files():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## The recipe, and how it was chosen"):readme.index("**Bundled weights**")]
+    speed = results("train_speed-avx2.json")
+    assert "AVX2" in speed["machine"].upper() and speed["project_precision"] == "float32"
+    row = next(line for line in section.splitlines() if "`train_speed-avx2.json`" in line)
+    for figure in (f"{speed['project_seconds_to_98_8']:.1f} s", f"{speed['project_seconds_to_99_0']:.1f} s",
+                   f"{100 * speed['project_final_accuracy']:.2f} %", f"{speed['speedup_to_98_8']:.1f}x"):
+        assert figure in row, f"README's AVX2 row lacks {figure} of train_speed-avx2.json"
+    seed_row = section.splitlines()[section.splitlines().index(row) + 1]
+    for figure in (f"{speed['seed_seconds_to_98_8']:.1f} s", f"{100 * speed['seed_final_accuracy']:.2f} %"):
+        assert figure in seed_row, f"README's seed row lacks {figure} of train_speed-avx2.json"
+    recipes = results("recipes-avx2.json")
+    for name, variant in recipes["variants"].items():
+        line = next(line for line in section.splitlines() if line.startswith(f"| {name} |"))
+        final = f"{100 * variant['final_min']:.2f}-{100 * variant['final_max']:.2f} %"
+        assert final in line and f"{variant['seconds_per_epoch']:.2f} s" in line, f"README's row {name!r} is stale"

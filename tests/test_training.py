@@ -131,3 +131,25 @@ def test_interrupt_keeps_best_checkpoint_and_history(tiny_mnist, tmp_path, capsy
 def test_unknown_schedule_is_refused():
     with pytest.raises(LenetError, match="Unknown schedule"):
         make_optimizer(LeNet5(), TrainConfig(schedule="cosine"), 10)
+
+
+def test_interrupt_while_saving_says_which_epoch_the_file_holds(tiny_mnist, tmp_path, monkeypatch, capsys):
+    import lenet_helpers.training as training
+
+    saves = {"n": 0}
+    real_save = training.save_checkpoint
+
+    def stopped_on_second_save(*args, **kwargs):
+        saves["n"] += 1
+        if saves["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second epoch's checkpoint is being written
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(training, "save_checkpoint", stopped_on_second_save)
+    path = tmp_path / "best.pt"
+    _, history, _ = small_run(tiny_mnist, epochs=3, checkpoint_path=path)
+    out = capsys.readouterr().out
+    assert history.best_epoch == 2  # the second epoch was better, so its save was the one stopped
+    assert history.saved_epoch == 1 and "was not updated (it holds epoch 1)" in out
+    assert load_model(path)[1]["metrics"]["epoch"] == 1
+    assert not list(tmp_path.glob(".best.pt.*.tmp"))  # no half-written file left behind
