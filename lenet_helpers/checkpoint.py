@@ -42,7 +42,7 @@ def describe(info: dict) -> str:
     metrics, config = info.get("metrics", {}), info.get("config", {})
     scores = ", ".join(f"{name} accuracy {metrics[key]:.2%}" for name, key in
                        (("validation", "val_acc"), ("test", "test_acc")) if key in metrics)
-    epochs = f"best epoch {metrics['epoch']} of {config.get('epochs', '?')}" if "epoch" in metrics else ""
+    epochs = f"epoch {metrics['epoch']} of {config.get('epochs', '?')} planned" if "epoch" in metrics else ""
     what = "the bundled weights" if is_bundled(info) else f"your model in {info['path']}"
     details = "; ".join(part for part in (info.get("architecture", ""), epochs, scores) if part)
     return f"{what} ({details})"
@@ -56,8 +56,9 @@ def explain_accuracy(info: dict, test_accuracy: float) -> str:
     bundled = read_checkpoint(bundled_weights_path()).get("metrics", {}).get("test_acc", float("nan"))
     if test_accuracy >= 0.99:
         return f"Your model reads {test_accuracy:.2%}, the full recipe's result (the bundled weights: {bundled:.2%})."
-    return (f"Your model reads {test_accuracy:.2%}, under the full recipe's 99 %: a quick or stopped run "
-            f"ends there (the bundled weights: {bundled:.2%}); run lesson 03 to the end for 99 %.")
+    return (f"Your model reads {test_accuracy:.2%}, under the full recipe's 99 %: a quick (LENET_QUICK) or "
+            f"stopped run, or other settings, end there (the bundled weights: {bundled:.2%}); run lesson 03 "
+            "to the end with the default settings for 99 %.")
 
 
 def check_writable(path: str | os.PathLike) -> Path:
@@ -76,7 +77,8 @@ def check_writable(path: str | os.PathLike) -> Path:
             pass
     except OSError as error:
         raise CheckpointError(
-            f"Cannot write a checkpoint in {folder} ({error.strerror or error}); choose another --out."
+            f"Cannot write a checkpoint in {folder} ({error.strerror or error}); choose another file "
+            "(--out, or checkpoint_path in a notebook)."
         ) from None
     return path
 
@@ -178,6 +180,9 @@ def _validated(checkpoint: dict, path: Path) -> dict:
     for key in ("config", "metrics"):
         if not isinstance(checkpoint.get(key, {}), dict):
             raise refuse(f"a damaged {key!r} field")
+    for key, value in checkpoint.get("metrics", {}).items():
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise refuse(f"a damaged metric {key!r} ({value!r})")
     return checkpoint
 
 

@@ -72,6 +72,11 @@ def write_student_copies(source_dir: Path, out_dir: Path, force: bool = False) -
         if _same_file(path, target) or _same_file(path.parent, out_dir):
             raise LenetError(f"{target} is the instructor's {path.name} itself; the copies would erase the "
                              "solutions, so choose another folder.")
+        if target.is_dir():
+            raise LenetError(f"{target} is a folder, not a notebook; remove it or choose another folder.")
+        if target.is_file() and BEGIN in target.read_text(encoding="utf-8", errors="replace"):
+            raise LenetError(f"{target} holds solutions (an instructor notebook?); the copies never replace "
+                             "such a file, even with --force: choose another folder.")
         if target.exists() or target.is_symlink():
             existing.append(target.name)
     if existing and not force:

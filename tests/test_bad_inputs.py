@@ -98,6 +98,8 @@ def checkpoint_mutations() -> dict[str, callable]:
         "metrics text": lambda c: c.update(metrics="good"),
         "a layer missing": lambda c: c["state_dict"].pop("features.0.bias"),
         "a layer reshaped": lambda c: c["state_dict"].update({"features.0.bias": torch.zeros(7)}),
+        "a metric as text": lambda c: c.update(metrics={"val_acc": "high"}),
+        "a metric NaN": lambda c: c.update(metrics={"test_acc": math.nan}),
     }
 
 
@@ -206,3 +208,22 @@ def test_an_idx_file_with_no_images_is_one_sentence(tmp_path):
 
 def test_the_bundled_weights_pass_every_check():
     assert read_checkpoint(bundled_weights_path())["normalization"]["std"] > 0
+
+
+def test_student_copy_never_replaces_a_notebook_with_solutions_even_forced(tmp_path):
+    """The arguments swapped: the 'students' folder is given as the source, the instructor's as OUT."""
+    instructor = tmp_path / "instructor"
+    shutil.copytree(NOTEBOOKS, instructor, ignore=shutil.ignore_patterns("*.py", "runs"))
+    students = tmp_path / "students"
+    write_student_copies(instructor, students)
+    before = (instructor / "03_training.ipynb").read_bytes()
+    with pytest.raises(LenetError, match="holds solutions"):
+        write_student_copies(students, instructor, force=True)
+    assert (instructor / "03_training.ipynb").read_bytes() == before
+
+
+def test_student_copy_refuses_a_folder_named_like_a_notebook(tmp_path):
+    (tmp_path / "out" / "03_training.ipynb").mkdir(parents=True)
+    with pytest.raises(LenetError, match="is a folder"):
+        write_student_copies(NOTEBOOKS, tmp_path / "out", force=True)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["03_training.ipynb"]
