@@ -75,13 +75,7 @@ def setup(config: TrainConfig, fused: bool, pool_first: bool, steps_per_epoch: i
         f = model.features
         model.features = nn.Sequential(f[0], f[2], f[1], f[3], f[5], f[4])
     model = model.to(memory_format=torch.channels_last)
-    if fused:
-        optimizer, scheduler = make_optimizer(model, config, steps_per_epoch)
-    else:  # the same AdamW and one-cycle, one small kernel per weight tensor
-        optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch, pct_start=config.warmup)
-    return model, optimizer, scheduler
+    return (model, *make_optimizer(model, config, steps_per_epoch, fused=fused))
 
 
 def profile_step(steps: int = 30) -> dict[str, float]:

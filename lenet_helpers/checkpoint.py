@@ -3,7 +3,6 @@
 import math
 import os
 import pickle
-import tempfile
 from dataclasses import asdict, is_dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,6 +13,7 @@ from torch import nn
 from . import __version__
 from .data import MNIST_MEAN, MNIST_STD
 from .errors import CheckpointError
+from .files import probe_folder, write_atomically
 from .model import ARCHITECTURES, architecture_name, build_model
 from .paths import default_checkpoint
 
@@ -70,14 +70,11 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise CheckpointError(f"{path} is a folder; give a file name for the checkpoint, such as {path / 'mine.pt'}.")
     if path.exists() and not path.is_file():
         raise CheckpointError(f"{path} is not a regular file (a device or a pipe?); give a checkpoint file name.")
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        probe_folder(path.parent)
     except OSError as error:
         raise CheckpointError(
-            f"Cannot write a checkpoint in {folder} ({error.strerror or error}); choose another file "
+            f"Cannot write a checkpoint in {path.parent} ({error.strerror or error}); choose another file "
             "(--out, or checkpoint_path in a notebook)."
         ) from None
     return path
@@ -108,16 +105,7 @@ def save_checkpoint(
     }
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a save that was killed
         stale.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            torch.save(checkpoint, file)
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; a checkpoint is not
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda file: torch.save(checkpoint, file))
 
 
 def read_checkpoint(path: str | os.PathLike) -> dict:

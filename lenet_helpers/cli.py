@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train LeNet-5, save the best checkpoint, report test accuracy")
     train.add_argument("--epochs", type=whole(1, 10_000),
                        help=f"passes over the training images (default {defaults.epochs})")
-    train.add_argument("--seed", type=whole(0, 2**32 - 1), default=defaults.seed, help="random seed (default 0)")
+    train.add_argument("--seed", type=whole(0, 2**32 - 1), default=defaults.seed,
+                       help=f"random seed (default {defaults.seed})")
     train.add_argument("--batch-size", type=whole(1, 60_000), help=f"images per step (default {defaults.batch_size})")
     train.add_argument("--lr", type=number(0, 10, low_open=True), help=f"peak learning rate (default {defaults.lr})")
     train.add_argument("--warmup", type=number(0, 1, low_open=True, high_open=True),
@@ -136,7 +137,7 @@ def checkpoint_file(text: str) -> Path:
 
 
 def run_train(args) -> int:
-    from .checkpoint import check_writable, describe, read_checkpoint
+    from .checkpoint import describe, read_checkpoint
     from .data import find_data_dir
     from .paths import default_checkpoint
     from .training import dtype_name, get_device, train_model, training_dtype
@@ -147,7 +148,6 @@ def run_train(args) -> int:
     config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
     device = get_device(args.device)
     out = args.out or default_checkpoint()
-    check_writable(out)
     quiet = args.quiet or args.json
     if not quiet:
         dtype = dtype_name(training_dtype(config.precision, device))

@@ -2,10 +2,10 @@
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import LenetError
+from .files import probe_folder, write_atomically
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 PLACEHOLDER = 'raise NotImplementedError("Exercise: replace this line with your answer, then run the cell.")'
@@ -83,20 +83,12 @@ def write_student_copies(source_dir: Path, out_dir: Path, force: bool = False) -
         raise LenetError(f"{out_dir} already holds {', '.join(existing)} (a student's work?); choose a new "
                          "folder, or pass --force to replace them.")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
+        probe_folder(out_dir)
     except OSError as error:
         raise LenetError(f"Cannot write in {out_dir} ({error.strerror or error}); choose another folder.") from None
     written = []
     for path, text in copies.items():
-        target = out_dir / path.name
-        handle, temporary = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)  # replaces a link itself, never the file it points to
-        written.append(target)
+        written.append(write_atomically(out_dir / path.name, lambda file, text=text: file.write(text), binary=False))
     return written
 
 
