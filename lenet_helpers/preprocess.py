@@ -36,8 +36,7 @@ class Steps:
     """The photo-cleaning steps `prepare` takes; each can be switched off to measure what it buys."""
 
     background: bool = True  # subtract uneven light and shadows
-    shading_polarity: bool = True  # under a hard shadow, the polarity is voted against the local paper
-    sheet_polarity: bool = True  # a sheet on a dark desk: the middle of the picture decides
+    line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
@@ -87,7 +86,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
                          "crop it around the digit.")
     gray = to_gray(original)
     if polarity == "auto":
-        light = has_light_background(gray, steps.sheet_polarity, steps.shading_polarity)
+        light = has_light_background(gray, steps.line_polarity)
     else:
         light = polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
