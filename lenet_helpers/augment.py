@@ -1,4 +1,4 @@
-"""Data augmentation on whole batches of tensors: random affine and elastic distortions."""
+"""Data augmentation on whole batches of tensors: random affine and elastic distortions, stroke width and blur."""
 
 import math
 
@@ -55,3 +55,27 @@ def _smooth_noise(n: int, h: int, w: int, strength: float, device, generator) ->
     coarse = torch.rand(n, 2, 4, 4, device=device, generator=generator) * 2 - 1
     field = F.interpolate(coarse, size=(h, w), mode="bicubic", align_corners=True)
     return field.permute(0, 2, 3, 1) * (strength * 2 / max(h, w))
+
+
+def random_strokes(x: torch.Tensor, thicken: float = 1.0, thin: float = 0.5, blur: float = 0.6,
+                   generator: torch.Generator | None = None) -> torch.Tensor:
+    """Vary every image's stroke width and sharpness by its own random amount, as photos do.
+
+    A quarter of the images keep their strokes, a quarter are thickened (blended with a 3x3
+    dilation by up to `thicken`), a quarter thinned (with a 3x3 erosion, up to `thin`), a
+    quarter blurred (with a 3x3 Gaussian, up to `blur`): the differences that a photo's pen and
+    focus leave after the preparation has brought the stroke width into MNIST's range.
+    """
+    n, device = x.shape[0], x.device
+    background = x.amin()
+    x = x - background
+    kind = torch.randint(0, 4, (n, 1, 1, 1), device=device, generator=generator)
+    amount = torch.rand(n, 1, 1, 1, device=device, generator=generator)
+    dilated = F.max_pool2d(x, 3, stride=1, padding=1)
+    eroded = -F.max_pool2d(-x, 3, stride=1, padding=1)
+    kernel = torch.tensor([1.0, 2.0, 1.0], device=device)
+    kernel = (kernel[:, None] * kernel[None, :] / 16).expand(x.shape[1], 1, 3, 3)
+    blurred = F.conv2d(x, kernel.to(x.dtype), padding=1, groups=x.shape[1])
+    target = torch.where(kind == 1, dilated, torch.where(kind == 2, eroded, blurred))
+    weight = amount * torch.where(kind == 1, thicken, torch.where(kind == 2, thin, blur)) * (kind > 0)
+    return (x + weight * (target - x) + background).contiguous(memory_format=torch.channels_last)

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--architecture", choices=list(ARCHITECTURES),
                        help=f"network (default {defaults.architecture})")
     train.add_argument("--augment", action="store_true", help="random affine distortions of training batches")
+    train.add_argument("--strokes", action="store_true",
+                       help="random stroke width and blur of training batches (reads photos better)")
     train.add_argument("--precision", choices=PRECISIONS,
                        help="arithmetic of the forward pass (default auto: bfloat16 on CPUs built for it)")
     train.add_argument("--device", default="auto", choices=DEVICES)
@@ -145,14 +147,15 @@ def run_train(args) -> int:
     names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "label_smoothing", "schedule",
              "architecture", "val_size", "precision")
     overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
-    config = TrainConfig(seed=args.seed, augment=args.augment, **overrides)
+    config = TrainConfig(seed=args.seed, augment=args.augment, strokes=args.strokes, **overrides)
     device = get_device(args.device)
     out = args.out or default_checkpoint()
     quiet = args.quiet or args.json
     if not quiet:
         dtype = dtype_name(training_dtype(config.precision, device))
         print(f"Training {config.architecture} on {device} ({dtype}) for "
-              f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}); checkpoint: {out}")
+              f"{config.epochs} epochs (seed {config.seed}, augment {config.augment}, strokes {config.strokes}); "
+              f"checkpoint: {out}")
         if out.is_file():
             try:
                 earlier = describe(read_checkpoint(out) | {"path": str(out)})

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .augment import random_affine
+from .augment import random_affine, random_strokes
 from .checkpoint import check_writable, save_checkpoint
 from .data import load_splits
 from .errors import LenetError, TrainingError
@@ -45,6 +45,7 @@ class TrainConfig:
     seed: int = 0  # same seed, same split, same weights (on the CPU)
     architecture: str = "lenet5"  # "lenet5" (modern) or "lenet5-classic" (1998)
     augment: bool = False  # random affine distortions of every training batch
+    strokes: bool = False  # random stroke width and blur of every training batch (with or without augment)
     precision: str = "auto"  # "auto", "float32" or "bfloat16": see training_dtype()
 
 
@@ -276,11 +277,17 @@ def _interrupted_message(history: History) -> str:
 
 
 def augmentation(config: TrainConfig, device: torch.device) -> Callable[[torch.Tensor], torch.Tensor] | None:
-    """The batch transform a config asks for: seeded random affine distortions, or None."""
-    if not config.augment:
+    """The batch transform a config asks for: seeded random affine distortions, stroke changes, both, or None."""
+    if not (config.augment or config.strokes):
         return None
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    return lambda x: random_affine(x, generator=generator)
+
+    def transform(x: torch.Tensor) -> torch.Tensor:
+        if config.strokes:
+            x = random_strokes(x, generator=generator)
+        return random_affine(x, generator=generator) if config.augment else x
+
+    return transform
 
 
 @dataclass

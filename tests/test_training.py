@@ -7,6 +7,7 @@ from lenet_helpers.errors import LenetError, TrainingError
 from lenet_helpers.model import LeNet5
 from lenet_helpers.training import (
     TrainConfig,
+    augmentation,
     evaluate,
     fit,
     get_device,
@@ -153,3 +154,13 @@ def test_interrupt_while_saving_says_which_epoch_the_file_holds(tiny_mnist, tmp_
     assert history.saved_epoch == 1 and "was not updated (it holds epoch 1)" in out
     assert load_model(path)[1]["metrics"]["epoch"] == 1
     assert not list(tmp_path.glob(".best.pt.*.tmp"))  # no half-written file left behind
+
+
+@pytest.mark.parametrize("augment, strokes", [(True, False), (False, True), (True, True)])
+def test_augmentation_follows_the_config_and_repeats_with_the_seed(augment, strokes):
+    x = torch.full((32, 1, 28, 28), -0.42)
+    x[:, :, 6:22, 12:16] = 2.8
+    config = TrainConfig(augment=augment, strokes=strokes, seed=4)
+    first, second = augmentation(config, CPU)(x), augmentation(config, CPU)(x)
+    assert torch.equal(first, second) and first.shape == x.shape and not torch.equal(first, x)
+    assert augmentation(TrainConfig(), CPU) is None
