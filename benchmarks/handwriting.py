@@ -143,6 +143,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out", default=None,
+                        help="results file (default: handwriting.json with --ablations, else handwriting_main.json)")
     args = parser.parse_args()
     check_environment()
     torch.set_num_threads(1)
@@ -181,13 +183,14 @@ def main() -> None:
 
     report = {
         "machine": machine(), "photos": len(photos), "per_level": args.per_level, "seed": args.seed,
-        "weights": str(info["path"]), "render_seconds": round(render_seconds, 1),
+        "weights": str(info["path"]), "weights_test_accuracy": info.get("metrics", {}).get("test_acc"),
+        "render_seconds": round(render_seconds, 1),
         "ceiling": {"overall": float(ceiling.mean()), "cells": per_cell(ceiling, cells)},
         "runs": results, "mnist_through_prepare": mnist | {"n": len(chosen)},
         "samples": len(sample_labels),
     }
     if not args.conditions:  # a partial run is for trying things out, not for the record
-        save_results("handwriting.json" if args.ablations else "handwriting_main.json", report)
+        save_results(args.out or ("handwriting.json" if args.ablations else "handwriting_main.json"), report)
     if args.json:
         print(json.dumps(report))
         return

@@ -37,6 +37,7 @@ class Steps:
 
     background: bool = True  # subtract uneven light and shadows
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
+    faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
@@ -85,13 +86,10 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         raise ImageError(f"{name} is a thin strip ({width}x{height} once fitted into {WORK_SIZE} pixels); "
                          "crop it around the digit.")
     gray = to_gray(original)
-    if polarity == "auto":
-        light = has_light_background(gray, steps.line_polarity)
-    else:
-        light = polarity == "dark-on-light"
+    light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light) if steps.background else stretch(ink)
-    mask, threshold = ink_mask(ink, name)
+    mask, threshold = ink_mask(ink, name, steps.faint)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")

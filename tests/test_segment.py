@@ -42,3 +42,18 @@ def test_a_broken_stroke_joins_and_a_mark_beside_the_digit_does_not():
     assert digit[60, 150] and digit[240, 150]
     assert not digit[150, 290]
     assert union(digit_pieces(pieces, labels, near_only=False), labels)[150, 290]  # the switch works
+
+
+def test_a_faint_plateau_beside_the_ink_is_dropped_and_a_soft_stroke_is_kept_whole():
+    stroke = np.zeros((300, 300), np.float32)
+    cv2.line(stroke, (150, 40), (150, 260), 1.0, 12, cv2.LINE_AA)
+    stroke = cv2.GaussianBlur(stroke, (0, 0), 3)  # soft edges: an even spread of levels
+    stroke /= stroke.max()
+    whole, _ = ink_mask(stroke)
+    assert whole[150, 143] and whole[150, 157]  # the soft edges are ink
+    with_plateau = stroke.copy()
+    cv2.fillPoly(with_plateau, [np.array([[0, 200], [300, 120], [300, 200]])], 0.45)  # a shadow's band left over
+    with_plateau = np.maximum(with_plateau, stroke)
+    mask, _ = ink_mask(with_plateau)
+    assert mask[100, 150] and not mask[190, 250]
+    assert ink_mask(with_plateau, faint=False)[0][190, 250]  # the switch works
