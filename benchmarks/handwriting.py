@@ -34,7 +34,8 @@ from lenet_helpers.checkpoint import load_model
 from lenet_helpers.data import find_data_dir, load_mnist, normalize
 from lenet_helpers.errors import ImageError
 from lenet_helpers.inference import probabilities
-from lenet_helpers.preprocess import Steps, center_by_mass, prepare
+from lenet_helpers.mnist_style import center_by_mass
+from lenet_helpers.preprocess import Steps, prepare
 
 EMPTY = np.zeros((28, 28), np.float32)
 

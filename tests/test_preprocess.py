@@ -7,7 +7,8 @@ from PIL import Image
 
 from lenet_helpers.data import mnist_transform
 from lenet_helpers.errors import ImageError
-from lenet_helpers.preprocess import image_files, prepare, prepare_number, to_tensor
+from lenet_helpers.mnist_style import to_tensor
+from lenet_helpers.preprocess import image_files, prepare, prepare_number
 from lenet_helpers.segment import Piece, group_digits
 
 
