@@ -167,13 +167,16 @@ def run_train(args) -> int:
     if history.interrupted:
         return 130
     if args.json:
-        print(json.dumps({"checkpoint": str(out), "best_epoch": history.best_epoch,
-                          "val_accuracy": history.best_val_acc, "test_accuracy": result.test_acc,
-                          "seconds": sum(history.seconds)}))
+        print(json.dumps({"checkpoint": str(out), "saved": history.save_error is None,
+                          "best_epoch": history.best_epoch, "val_accuracy": history.best_val_acc,
+                          "test_accuracy": result.test_acc, "seconds": sum(history.seconds)}))
     else:
-        print(f"Best epoch {history.best_epoch}: validation accuracy {history.best_val_acc:.2%}; "
-              f"saved to {out}.")
+        saved = f"saved to {out}" if history.save_error is None else "NOT saved (see below)"
+        print(f"Best epoch {history.best_epoch}: validation accuracy {history.best_val_acc:.2%}; {saved}.")
         print(f"Test accuracy: {result.test_acc:.2%} ({sum(history.seconds):.1f} s of training)")
+    if history.save_error:
+        print(history.save_error, file=sys.stderr)
+        return 1
     return 0
 
 

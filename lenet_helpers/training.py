@@ -63,6 +63,7 @@ class History:
     saved_epoch: int = 0  # the epoch whose weights the checkpoint file holds; 0 if none saved
     interrupted: bool = False
     checkpoint: str | None = None
+    save_error: str | None = None  # why the checkpoint could not be written (a full disk?); None when it was
 
 
 def get_device(preferred: str = "auto") -> torch.device:
@@ -242,8 +243,8 @@ def fit(
                 best_state = copy.deepcopy(model.state_dict())
                 if checkpoint_path:
                     metrics = {"val_acc": val_acc, "val_loss": val_loss, "epoch": epoch}
-                    save_checkpoint(checkpoint_path, model, config, metrics)
-                    history.saved_epoch = epoch
+                    if _save(history, checkpoint_path, model, config, metrics, f"epoch {epoch}"):
+                        history.saved_epoch = epoch
     except KeyboardInterrupt:
         history.interrupted = True
         epochs.close()
@@ -251,6 +252,22 @@ def fit(
     finally:
         model.load_state_dict(best_state)
     return history
+
+
+def _save(history: History, path, model: nn.Module, config: TrainConfig, metrics: dict, what: str) -> bool:
+    """Save a checkpoint; when the disk refuses (full, removed), say so once and let training go on."""
+    try:
+        save_checkpoint(path, model, config, metrics)
+    except OSError as error:
+        first = history.save_error is None
+        held = f"it holds epoch {history.saved_epoch}" if history.saved_epoch else "nothing was saved"
+        history.save_error = (f"Could not write {what} to {path} ({error.strerror or error}); {held}. "
+                              "Free some space or choose another file (--out, or checkpoint_path).")
+        if first:
+            print(history.save_error + " Training goes on; the best model stays in memory.")
+        return False
+    history.save_error = None
+    return True
 
 
 def _record(history: History, train_loss, train_acc, val_loss, val_acc, seconds) -> None:
@@ -322,5 +339,5 @@ def train_model(
         best = history.best_epoch
         metrics = {"val_acc": history.best_val_acc, "val_loss": history.val_loss[best - 1], "epoch": best,
                    "test_acc": test_acc, "test_loss": test_loss, "seconds": sum(history.seconds)}
-        save_checkpoint(checkpoint_path, model, config, metrics)  # the best epoch, now with its test score
+        _save(history, checkpoint_path, model, config, metrics, f"the best epoch ({best})")  # with its test score
     return TrainResult(model, history, test_loss, test_acc)

@@ -167,3 +167,19 @@ def test_an_unforeseen_failure_is_that_file_s_error_only(tmp_path, capsys, monke
     code, out, _ = run(capsys, "predict", tmp_path / "boom.jpg", IMAGES / "2_sticky-note.jpg", "--json")
     boom, sticky = json.loads(out)
     assert code == 1 and "could not be read (ValueError" in boom["error"] and sticky["digit"] == 2
+
+
+def test_train_on_a_full_disk_prints_the_result_says_so_and_exits_1(tiny_mnist, tmp_path, capsys, monkeypatch):
+    import errno
+
+    import lenet_helpers.training as training
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(training, "save_checkpoint", disk_full)
+    code, out, err = run(capsys, "train", "--epochs", 1, "--val-size", 50, "--data-dir", tiny_mnist,
+                         "--out", tmp_path / "m.pt", "--device", "cpu", "--quiet")
+    assert code == 1
+    assert "NOT saved" in out and "Test accuracy" in out
+    assert err.count("\n") == 1 and "No space left on device" in err and "nothing was saved" in err

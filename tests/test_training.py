@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -164,3 +166,28 @@ def test_augmentation_follows_the_config_and_repeats_with_the_seed(augment, stro
     first, second = augmentation(config, CPU)(x), augmentation(config, CPU)(x)
     assert torch.equal(first, second) and first.shape == x.shape and not torch.equal(first, x)
     assert augmentation(TrainConfig(), CPU) is None
+
+
+def test_a_full_disk_mid_training_is_one_sentence_and_the_best_model_is_kept(tiny_mnist, tmp_path, monkeypatch,
+                                                                             capsys):
+    import errno
+
+    import lenet_helpers.training as training
+
+    real_save = training.save_checkpoint
+
+    def disk_full_after_first_save(path, *args, **kwargs):
+        if Path(path).exists():
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(path, *args, **kwargs)
+
+    monkeypatch.setattr(training, "save_checkpoint", disk_full_after_first_save)
+    path = tmp_path / "best.pt"
+    model, history, splits = small_run(tiny_mnist, epochs=4, checkpoint_path=path)
+    out = capsys.readouterr().out
+    assert len(history.val_acc) == 4 and not history.interrupted  # training went on
+    assert load_model(path)[1]["metrics"]["epoch"] == 1  # the file holds what was saved before
+    assert history.best_epoch > 1  # a later epoch was better, so a save was refused
+    assert history.save_error and "No space left on device" in history.save_error
+    assert out.count("Could not write") == 1 and "it holds epoch 1" in out
+    assert evaluate(model, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)  # in memory: the best
