@@ -63,21 +63,30 @@ def test_mnist_digits_survive_the_own_image_preparation(real_data):
         assert (read == labels[:300]).float().mean() >= 0.99  # the whole test set: benchmarks/handwriting.py
 
 
-def run_lesson(course: Path, name: str) -> str:
-    """Run a lesson top to bottom in the course's notebooks/, as Run All does; return its printed text."""
+def run_lesson(course: Path, name: str, pretend_gpu: bool = False) -> str:
+    """Run a lesson top to bottom in the course's notebooks/, as Run All does; return its printed text.
+
+    With `pretend_gpu`, on a pretend accelerator (tests/device_guard.py): what a GPU would refuse raises.
+    """
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(Path(__file__).parent.parent / "notebooks" / name, as_version=4)
+    if pretend_gpu:
+        tests = str(Path(__file__).parent)
+        setup = f"import sys\nsys.path.insert(0, {tests!r})\nimport device_guard\ndevice_guard.install()"
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
     NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(course / "notebooks")}}).execute()
     return "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
 
 
-def test_lesson_04_after_a_quick_lesson_03_uses_that_model(real_data, course, monkeypatch):
+def test_lesson_04_after_a_quick_lesson_03_uses_that_model_on_a_pretend_gpu(real_data, course, monkeypatch):
+    """Also run as on a GPU: data left on the CPU beside a model on the GPU would stop a CUDA or MPS student."""
     monkeypatch.setenv("LENET_QUICK", "1")
-    printed = run_lesson(course, "03_training.ipynb")
+    printed = run_lesson(course, "03_training.ipynb", pretend_gpu=True)
+    assert "training on: cpu:0" in printed  # the pretend accelerator was in use
     assert "Only 1 of 5 epochs ran" not in printed  # the quick run plans 1 epoch and runs it
-    printed = run_lesson(course, "04_evaluation.ipynb")
+    printed = run_lesson(course, "04_evaluation.ipynb", pretend_gpu=True)
     assert f"your model in {course.resolve() / 'runs' / 'lenet5.pt'}" in printed
     assert "test accuracy:" in printed
 
