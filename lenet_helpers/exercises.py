@@ -66,8 +66,11 @@ EXERCISES: dict[str, Exercise] = {
     "01.batches": Exercise("55,000 images in batches of 256: the last batch is smaller but still counts"),
     "02.conv1_no_padding": Exercise(
         "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?"),
-    "02.conv2_parameters": Exercise("16 kernels, each 5x5 over 6 input maps, plus one bias per kernel"),
-    "02.fc1_parameters": Exercise("16 maps of 5x5 flattened is 400 inputs, to 120 outputs, plus 120 biases"),
+    "02.conv2_32_maps": Exercise("each output map has one kernel spanning all the input maps, and one bias"),
+    "02.fc1_inputs_no_padding": Exercise(
+        "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side"),
+    "02.receptive_field": Exercise("a pooled value is the largest of 2x2 neighbouring conv1 outputs; "
+                                   "each of those sees 5x5 pixels, one pixel apart"),
     "03.steps": Exercise("one step per batch: how many batches in one pass over 1,000 images, and how many passes?"),
     "03.best_epoch": Exercise("look for the largest value in history.val_acc (epochs count from 1)",
                               compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
@@ -92,8 +95,9 @@ EXERCISES["01.fives"].digest = "479de61e68a1f232b16498c726ae6afb6de766da18472e8f
 EXERCISES["01.black_pixel"].digest = "c1daef4a2ccfc9f07ba2d11d2bdaf8241de4ba3771f2caddea850af06a88d09f"
 EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e651db08b2fc0b2d6a731"
 EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
-EXERCISES["02.conv2_parameters"].digest = "0edcd7f37d75330b1d55b3353fecdd73dcb60796669ba7f1a45c0985874d883f"
-EXERCISES["02.fc1_parameters"].digest = "ef18688ae6789b7d68916d342992ad26797554f6e54b1a4f15753648bdb94577"
+EXERCISES["02.conv2_32_maps"].digest = "df9d46565657e21f36797f3c60a06e557113b1117e56f093a869f1387fbfba66"
+EXERCISES["02.fc1_inputs_no_padding"].digest = "51e8ea280b44e16934d4d611901f3d3afc41789840acdff81942c2f65009cd52"
+EXERCISES["02.receptive_field"].digest = "e7f6c011776e8db7cd330b54174fd76f7d0216b612387a5ffcfb81e6f0919683"
 EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
 EXERCISES["05.box"].digest = "f5ca38f748a1d6eaf726b8a42fb575c3c71f1864a8143301782de13da2d9202b"
 EXERCISES["05.chalk"].digest = "460ad073fd6403d4a5d697312df4e5708550b48bd57acba3290248833fbd0360"

@@ -62,18 +62,18 @@ def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
 
 
 def test_checks_say_correct_or_hint_never_the_answer(capsys):
-    assert passed("02.conv2_parameters", 2416) is True
-    assert passed("02.conv2_parameters", 2400) is False
-    assert passed("02.conv2_parameters", ...) is None
-    check("02.conv2_parameters", 2416)
-    check("02.conv2_parameters", 2400)
-    check("02.conv2_parameters", ...)
+    assert passed("02.conv2_32_maps", 4832) is True
+    assert passed("02.conv2_32_maps", 4800) is False
+    assert passed("02.conv2_32_maps", ...) is None
+    check("02.conv2_32_maps", 4832)
+    check("02.conv2_32_maps", 4800)
+    check("02.conv2_32_maps", ...)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "02.conv2_parameters: correct!"
-    assert lines[1].startswith("02.conv2_parameters: not yet. Hint: ") and "2416" not in lines[1]
-    assert lines[2].startswith("02.conv2_parameters: not answered yet. Hint: ")
+    assert lines[0] == "02.conv2_32_maps: correct!"
+    assert lines[1].startswith("02.conv2_32_maps: not yet. Hint: ") and "4832" not in lines[1]
+    assert lines[2].startswith("02.conv2_32_maps: not answered yet. Hint: ")
     source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
-    assert "2416" not in source and "48120" not in source
+    assert "4832" not in source and "2416" not in source
     assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
     assert passed("05.chalk", " Light-on-dark") and passed("01.black_pixel", -0.4242)
     assert all(item.digest or item.compute for item in EXERCISES.values())
