@@ -24,6 +24,7 @@ from .segment import (
     remove_background,
     stretch,
     union,
+    without_faint_plateau,
 )
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
@@ -87,10 +88,13 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light) if steps.background else stretch(ink)
-    mask, threshold = ink_mask(ink, name, steps.faint)
+    mask, threshold = ink_mask(ink, name)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")
+    stronger = without_faint_plateau(ink, mask, pieces, steps.page_edges, steps.specks) if steps.faint else None
+    if stronger:
+        mask, threshold, pieces, labels = stronger
     return Ink(name, original, gray, light, ink, threshold, pieces, labels)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from .errors import ImageError
 
 MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
+SPECK = 0.08  # a piece under this fraction of the largest piece's area is a speck (dust, noise, grain)
 STROKE_RANGE = (0.07, 0.17)  # stroke width / digit size seen in MNIST (10th-90th pct: 0.08-0.15)
 
 
@@ -65,7 +66,7 @@ def stretch(flat: np.ndarray) -> np.ndarray:
     return np.clip(flat / top, 0, 1) if top > MIN_CONTRAST else flat
 
 
-def ink_mask(ink: np.ndarray, name: str = "image", faint: bool = True) -> tuple[np.ndarray, float]:
+def ink_mask(ink: np.ndarray, name: str = "image") -> tuple[np.ndarray, float]:
     """Binary ink and its threshold: Otsu's, but never inside the paper's noise; no contrast, no digit.
 
     Otsu's threshold splits the picture's levels in two, which goes wrong when the ink is a tiny
@@ -79,9 +80,28 @@ def ink_mask(ink: np.ndarray, name: str = "image", faint: bool = True) -> tuple[
     paper = float(np.median(smooth))
     spread = 1.4826 * float(np.median(np.abs(smooth - paper)))
     threshold = min(max(otsu, paper + 6 * spread), 200.0)
-    if faint:
-        threshold = max(threshold, faint_plateau(smooth[smooth > threshold]))
     return smooth > threshold, threshold / 255
+
+
+def without_faint_plateau(ink: np.ndarray, mask: np.ndarray, pieces: list[Piece], page_edges: bool = True,
+                          specks: bool = True):
+    """The stronger ink alone, when the ink's levels hold a faint plateau apart from it; else None.
+
+    Returns (mask, threshold, pieces, labels). The split is refused when the strong ink clear of
+    the picture's border is only specks beside the `pieces` found before: then the strong ink is
+    a screen's bezel or a desk's edge, or the darkest grains of a textured stroke, and the
+    fainter ink is the digit.
+    """
+    smooth = cv2.medianBlur((ink * 255).astype(np.uint8), 3)
+    split = faint_plateau(smooth[mask])
+    if not split:
+        return None
+    strong = mask & (smooth > split)
+    stronger, labels = find_pieces(strong, page_edges, specks)
+    clear = [p.area for p in stronger if not p.border]
+    if not clear or max(clear) < SPECK * max(p.area for p in pieces):
+        return None
+    return strong, split / 255, stronger, labels
 
 
 def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
@@ -117,7 +137,7 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) 
         pieces = [p for p in pieces if not (p.border and (p.w > 0.5 * width or p.h > 0.5 * height))] or pieces
     if pieces and specks:  # much smaller than the largest piece: dust, noise
         largest = max(p.area for p in pieces)
-        pieces = [p for p in pieces if p.area >= 0.08 * largest]
+        pieces = [p for p in pieces if p.area >= SPECK * largest]
     return pieces, labels
 
 

@@ -53,3 +53,16 @@ def test_readme_speed_figures_come_from_the_results_files():
         line = next(line for line in section.splitlines() if line.startswith(f"| {name} |"))
         final = f"{100 * variant['final_min']:.2f}-{100 * variant['final_max']:.2f} %"
         assert final in line and f"{variant['seconds_per_epoch']:.2f} s" in line, f"README's row {name!r} is stale"
+
+
+def test_readme_second_opinion_figures_come_from_its_results_file():
+    readme = (ROOT / "README.md").read_text()
+    second = results("second_opinion.json")
+    section = readme[readme.index("**A second opinion**"):readme.index("`benchmarks/inference_speed.py`")]
+    earlier = results("second_opinion-3fad2f8.json")  # the package before the line vote and the faint plateau
+    figures = ((second, "overall"), (second, "ceiling"), (earlier, "overall"))
+    quoted = {f"{100 * run[key]:.1f} %" for run, key in figures}
+    quoted |= {f"{100 * row['accuracy']:.1f} %" for row in second["conditions"].values()}
+    for figure in re.findall(r"\d+\.\d %", section):
+        assert figure in quoted, f"README quotes {figure}, which benchmarks/results/second_opinion.json does not hold"
+    assert f"{second['photos']:,} photos" in section and "AVX2" in second["machine"].upper()

@@ -1,0 +1,89 @@
+"""A second opinion on reading photos: MNIST test digits in the phone photos of benchmarks/second_photos.py.
+
+    OMP_WAIT_POLICY=PASSIVE python benchmarks/second_opinion.py [--per 70] [--json] [--out NAME]
+
+(An earlier version of the package, for comparison: PYTHONPATH=that/checkout ... --out second_opinion-COMMIT.json.)
+
+benchmarks/handwriting.py varies one condition at a time and is where the preparation's steps
+are measured; this renderer, written apart from it, combines camera effects (defocus, noise,
+exposure, gamma, JPEG) with conditions of its own, so it shows what that benchmark misses.
+Printed: accuracy per condition through `prepare`, the ceiling (the same digits fed directly)
+and how often the polarity was wrong. Results go to benchmarks/results/second_opinion.json.
+"""
+
+import argparse
+import json
+import multiprocessing
+
+import numpy as np
+import torch
+from common import check_environment, machine, save_results
+from second_photos import CONDITIONS, LIGHT_BG, pick_digits, render
+
+from lenet_helpers.checkpoint import load_model
+from lenet_helpers.data import find_data_dir, load_mnist, normalize
+from lenet_helpers.errors import ImageError
+from lenet_helpers.inference import probabilities
+from lenet_helpers.preprocess import prepare
+
+
+def start_worker() -> None:
+    torch.set_num_threads(1)
+
+
+def read_one(job: tuple) -> tuple[np.ndarray, bool | None]:
+    """Render one photo and prepare it: the 28x28 pixels (empty when it gives up) and the polarity found."""
+    condition_index, index, digit = job
+    rng = np.random.default_rng(np.random.SeedSequence([7, condition_index, index]))
+    photo = render(CONDITIONS[condition_index], digit, rng)
+    try:
+        prepared = prepare(photo)
+    except ImageError:
+        return np.zeros((28, 28), np.float32), None
+    return prepared.pixels, prepared.light_background
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--weights", default=None, help="a checkpoint; default: the bundled weights")
+    parser.add_argument("--per", type=int, default=70, help="photos per condition")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--out", default="second_opinion.json", help="results file name")
+    args = parser.parse_args()
+    check_environment()
+    torch.set_num_threads(1)
+    model, info = load_model(args.weights, torch.device("cpu"))
+    norm = info["normalization"]
+    images, labels = load_mnist(find_data_dir(args.data_dir), train=False)
+    chosen = pick_digits(len(images), args.per, len(CONDITIONS))
+    jobs = [(c, i, images[int(chosen[c, i])].numpy()) for c in range(len(CONDITIONS)) for i in range(args.per)]
+    truth = np.array([int(labels[int(chosen[c, i])]) for c, i, _ in jobs])
+    with multiprocessing.get_context("spawn").Pool(args.workers, initializer=start_worker) as pool:
+        results = pool.map(read_one, jobs, chunksize=8)
+    pixels = torch.from_numpy(np.stack([r[0] for r in results]))[:, None]
+    read = probabilities(model, normalize(pixels, norm["mean"], norm["std"])).argmax(1).numpy()
+    direct = normalize(images[torch.from_numpy(chosen.ravel())][:, None].float() / 255, norm["mean"], norm["std"])
+    ceiling = probabilities(model, direct).argmax(1).numpy() == truth
+    table = {}
+    for c, condition in enumerate(CONDITIONS):
+        part = slice(c * args.per, (c + 1) * args.per)
+        wrong_side = sum(r[1] is not None and r[1] != LIGHT_BG[condition] for r in results[part])
+        table[condition] = {"accuracy": float((read[part] == truth[part]).mean()),
+                            "ceiling": float(ceiling[part].mean()), "polarity_wrong": int(wrong_side)}
+    report = {"machine": machine(), "photos": len(jobs), "per_condition": args.per, "weights": str(info["path"]),
+              "overall": float((read == truth).mean()), "ceiling": float(ceiling.mean()), "conditions": table}
+    save_results(args.out, report)
+    if args.json:
+        print(json.dumps(report))
+        return
+    print(f"{len(jobs)} photos, {args.per} per condition; {report['machine']}")
+    print(f"{'condition':24s} {'prepare':>8s} {'ceiling':>8s} {'wrong side':>11s}")
+    for condition, row in table.items():
+        print(f"{condition:24s} {row['accuracy']:8.1%} {row['ceiling']:8.1%} {row['polarity_wrong']:11d}")
+    print(f"{'overall':24s} {report['overall']:8.1%} {report['ceiling']:8.1%}")
+
+
+if __name__ == "__main__":
+    main()
