@@ -98,6 +98,16 @@ def plot_history(history):
     return fig
 
 
+def plot_learning_rates(rates: Sequence[float], steps_per_epoch: int):
+    """The learning rate at every step, against epochs."""
+    with _projector():
+        fig, ax = plt.subplots(figsize=(7, 3))
+        ax.plot(np.arange(len(rates)) / steps_per_epoch, rates, color=COLORS["train"])
+        ax.set(xlabel="epoch", ylabel="learning rate", title="The learning rate, step by step")
+        fig.tight_layout()
+    return fig
+
+
 def plot_confusion_matrix(matrix):
     """The 10x10 confusion matrix with counts; the diagonal (right answers) is dimmed."""
     matrix = torch.as_tensor(matrix).numpy()

@@ -142,6 +142,17 @@ def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int, 
     return optimizer, scheduler
 
 
+def learning_rates(config: TrainConfig, steps_per_epoch: int) -> list[float]:
+    """The learning rate of every step of a run, as `fit` will set them (nothing is trained)."""
+    optimizer, scheduler = make_optimizer(nn.Linear(1, 1), config, steps_per_epoch, fused=False)
+    rates = []
+    for _ in range(config.epochs * steps_per_epoch):
+        rates.append(scheduler.get_last_lr()[0])
+        optimizer.step()  # no gradients: nothing moves, but the schedule expects a step first
+        scheduler.step()
+    return rates
+
+
 def train_one_epoch(
     model: nn.Module,
     loader: Iterable,

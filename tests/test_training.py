@@ -13,6 +13,7 @@ from lenet_helpers.training import (
     evaluate,
     fit,
     get_device,
+    learning_rates,
     make_optimizer,
     set_seed,
     train_one_epoch,
@@ -191,3 +192,12 @@ def test_a_full_disk_mid_training_is_one_sentence_and_the_best_model_is_kept(tin
     assert history.save_error and "No space left on device" in history.save_error
     assert out.count("Could not write") == 1 and "it holds epoch 1" in out
     assert evaluate(model, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)  # in memory: the best
+
+
+def test_learning_rates_follow_the_schedule_fit_uses():
+    config = TrainConfig(epochs=2, lr=0.01, warmup=0.25)
+    rates = learning_rates(config, steps_per_epoch=50)
+    peak = rates.index(max(rates))
+    assert len(rates) == 100 and max(rates) == pytest.approx(0.01, rel=1e-3)
+    assert 20 <= peak <= 30 and rates[0] < 0.001 and rates[-1] < 0.001  # up for a quarter, then down
+    assert learning_rates(TrainConfig(epochs=1, schedule="constant", lr=0.003), 10) == pytest.approx([0.003] * 10)
