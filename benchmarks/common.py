@@ -1,10 +1,12 @@
-"""What every benchmark prints and stores alongside its numbers: the machine it ran on."""
+"""What every benchmark stores beside its numbers (the machine it ran on), and what the photo benchmarks share."""
 
+import argparse
 import json
 import os
 import platform
 from pathlib import Path
 
+import cv2
 import torch
 
 RESULTS = Path(__file__).parent / "results"
@@ -52,3 +54,19 @@ def check_environment() -> None:
     """Warn when OpenMP threads may spin (timings on a busy 2-core machine get 20x worse)."""
     if os.environ.get("OMP_WAIT_POLICY", "").upper() != "PASSIVE":
         print("note: set OMP_WAIT_POLICY=PASSIVE and keep the machine idle for stable timings")
+
+
+def photo_parser(doc: str) -> argparse.ArgumentParser:
+    """The options of both photo benchmarks: where MNIST is, which weights, how many workers, --json."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--weights", default=None, help="a checkpoint; default: the bundled weights")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true")
+    return parser
+
+
+def start_worker() -> None:
+    """A photo benchmark's pool worker: one thread each, so that the workers share the cores."""
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)

@@ -17,7 +17,6 @@ Needs the real MNIST (`--data-dir`, `LENET_DATA_DIR`) and scikit-image (`pip ins
 Results go to benchmarks/results/handwriting.json with the machine they were measured on.
 """
 
-import argparse
 import json
 import multiprocessing
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from common import check_environment, machine, save_results
+from common import check_environment, machine, photo_parser, save_results, start_worker
 from photos import CONDITIONS, render
 
 from lenet_helpers.checkpoint import load_model
@@ -84,11 +83,6 @@ def sample_images() -> tuple[list[bytes], np.ndarray]:
     return [f.read_bytes() for f in files], np.array([int(f.name[0]) for f in files])
 
 
-def start_worker() -> None:
-    cv2.setNumThreads(1)
-    torch.set_num_threads(1)
-
-
 def accuracy_of(pool, photos: list[bytes], labels: np.ndarray, steps, model, norm) -> np.ndarray:
     """Per photo, whether the model read it right through the given pipeline."""
     pixels = pool.map(read_pixels, [(data, steps) for data in photos], chunksize=16)
@@ -134,16 +128,12 @@ def ablations() -> dict[str, Steps]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--weights", default=None, help="a checkpoint; default: the bundled weights")
+    parser = photo_parser(__doc__)
     parser.add_argument("--per-level", type=int, default=100, help="photos per condition level")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ablations", action="store_true", help="also each step switched off, and the plain pipeline")
     parser.add_argument("--mnist", type=int, default=10_000, help="MNIST test digits given to prepare as images")
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
-    parser.add_argument("--json", action="store_true")
     parser.add_argument("--out", default=None,
                         help="results file (default: handwriting.json with --ablations, else handwriting_main.json)")
     args = parser.parse_args()

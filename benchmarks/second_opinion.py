@@ -11,13 +11,12 @@ Printed: accuracy per condition through `prepare`, the ceiling (the same digits 
 and how often the polarity was wrong. Results go to benchmarks/results/second_opinion.json.
 """
 
-import argparse
 import json
 import multiprocessing
 
 import numpy as np
 import torch
-from common import check_environment, machine, save_results
+from common import check_environment, machine, photo_parser, save_results, start_worker
 from second_photos import CONDITIONS, LIGHT_BG, pick_digits, render
 
 from lenet_helpers.checkpoint import load_model
@@ -25,10 +24,6 @@ from lenet_helpers.data import find_data_dir, load_mnist, normalize
 from lenet_helpers.errors import ImageError
 from lenet_helpers.inference import probabilities
 from lenet_helpers.preprocess import prepare
-
-
-def start_worker() -> None:
-    torch.set_num_threads(1)
 
 
 def read_one(job: tuple) -> tuple[np.ndarray, bool | None]:
@@ -44,12 +39,8 @@ def read_one(job: tuple) -> tuple[np.ndarray, bool | None]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--weights", default=None, help="a checkpoint; default: the bundled weights")
+    parser = photo_parser(__doc__)
     parser.add_argument("--per", type=int, default=70, help="photos per condition")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--json", action="store_true")
     parser.add_argument("--out", default="second_opinion.json", help="results file name")
     args = parser.parse_args()
     check_environment()

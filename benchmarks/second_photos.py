@@ -261,6 +261,16 @@ def place_digit(rng, ph, pw, height):
     return cx, cy
 
 
+def free_row(rng, ph, top, bot, above, below):
+    """A row of the page above the digit (from above[0] of the page to above[1] over `top`) or below it
+    (from below[0] under `bot` to below[1] of the page), None when neither has room."""
+    if rng.random() < 0.5 and top > 0.12 * ph:
+        return int(rng.uniform(above[0] * ph, top - above[1] * ph))
+    if bot < 0.9 * ph:
+        return int(rng.uniform(bot + below[0] * ph, below[1] * ph))
+    return None
+
+
 def distractors(rng, P, cx, cy, height):
     ph, pw = P.shape[:2]
     words = ["Name:", "Date", "Maths homework", "Exercise 3", "page 2", "Total", "Score", "Class 4B",
@@ -276,22 +286,16 @@ def distractors(rng, P, cx, cy, height):
         txt = words[rng.integers(len(words))]
         fs = rng.uniform(0.7, 1.2) * pw / 960
         thick = max(1, int(round(fs * 2)))
-        if rng.random() < 0.5 and top > 0.12 * ph:
-            y = int(rng.uniform(0.07 * ph, top - 0.02 * ph))
-        elif bot < 0.9 * ph:
-            y = int(rng.uniform(bot + 0.04 * ph, 0.95 * ph))
-        else:
+        y = free_row(rng, ph, top, bot, (0.07, 0.02), (0.04, 0.95))
+        if y is None:
             continue
         x = int(rng.uniform(0.05, 0.65) * pw)
         cv2.putText(P, txt, (x, y), fonts[rng.integers(len(fonts))], fs, col, thick, cv2.LINE_AA)
         placed += 1
     # a form line or two, far from the digit
     for _ in range(rng.integers(1, 3)):
-        if rng.random() < 0.5 and top > 0.12 * ph:
-            y = int(rng.uniform(0.05 * ph, top - 0.03 * ph))
-        elif bot < 0.9 * ph:
-            y = int(rng.uniform(bot + 0.03 * ph, 0.96 * ph))
-        else:
+        y = free_row(rng, ph, top, bot, (0.05, 0.03), (0.03, 0.96))
+        if y is None:
             continue
         x0 = int(rng.uniform(0.05, 0.4) * pw)
         cv2.line(P, (x0, y), (x0 + int(rng.uniform(0.2, 0.5) * pw), y), col, 2, cv2.LINE_AA)

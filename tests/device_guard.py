@@ -39,8 +39,14 @@ def _target(args, kwargs):
     return None
 
 
+def _own(result, source: torch.Tensor):
+    """`result`, or a fresh view of it when it is `source` handed back (a move to where it already is):
+    the tag then goes on the view, not on the tensor the caller still holds."""
+    return result.view_as(result) if result is source else result
+
+
 def _mark(result, on: bool):
-    """Tag every tensor in a result; a tensor handed back unchanged is tagged through a fresh view."""
+    """Tag every tensor in a result."""
     tensors, _ = tree_flatten(result)
     for tensor in tensors:
         if isinstance(tensor, torch.Tensor):
@@ -54,17 +60,14 @@ class Follow(TorchFunctionMode):
         inputs = [t for t in tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
         if func is torch.Tensor.to:
             target = _target(args, kwargs)
-            result = func(*args, **kwargs)
-            if target is None:
-                return _mark(result.view_as(result) if result is args[0] else result, on_accelerator(args[0]))
-            result = result.view_as(result) if result is args[0] else result
-            return _mark(result, target == ACCELERATOR)
+            result = _own(func(*args, **kwargs), args[0])
+            return _mark(result, on_accelerator(args[0]) if target is None else target == ACCELERATOR)
         if func in LEAVING:
             if func is torch.Tensor.numpy and on_accelerator(args[0]):
                 raise DeviceMismatch("numpy() of a tensor on the accelerator: call .cpu() first")
             result = func(*args, **kwargs)
             if func is torch.Tensor.cpu:
-                return _mark(result.view_as(result) if result is args[0] else result, False)
+                return _mark(_own(result, args[0]), False)
             return result
         placed = [on_accelerator(t) for t in inputs if t.dim() > 0]
         if func not in ALLOWED_TO_MIX and any(placed) and not all(placed):
