@@ -108,6 +108,26 @@ def save_checkpoint(
     return write_atomically(path, lambda file: torch.save(checkpoint, file))
 
 
+def previous_path(path: str | os.PathLike) -> Path:
+    """Where a new training run keeps the checkpoint it replaces: runs/lenet5.pt -> runs/lenet5.previous.pt."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.previous{path.suffix}")
+
+
+def keep_previous(path: str | os.PathLike) -> Path | None:
+    """Move an earlier run's checkpoint aside before a new run first saves over it; where it went, if anywhere.
+
+    One earlier model is kept (the one before it is replaced), so a run that went wrong (a learning
+    rate far too high, say) never costs the model it replaced.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    previous = previous_path(path)
+    os.replace(path, previous)
+    return previous
+
+
 def read_checkpoint(path: str | os.PathLike) -> dict:
     """Load a checkpoint file safely (no code runs) and check it is one of ours."""
     path = Path(path)

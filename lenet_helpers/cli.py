@@ -139,7 +139,7 @@ def checkpoint_file(text: str) -> Path:
 
 
 def run_train(args) -> int:
-    from .checkpoint import describe, read_checkpoint
+    from .checkpoint import describe, previous_path, read_checkpoint
     from .data import find_data_dir
     from .paths import default_checkpoint
     from .training import dtype_name, get_device, train_model, training_dtype
@@ -161,18 +161,20 @@ def run_train(args) -> int:
                 earlier = describe(read_checkpoint(out) | {"path": str(out)})
             except LenetError:
                 earlier = f"a file at {out} that is not a checkpoint of this course"
-            print(f"It replaces {earlier} when the first epoch ends; stop now (Ctrl-C) to keep it.")
+            print(f"It replaces {earlier} when the first epoch ends; that one is kept as {previous_path(out)}.")
     result = train_model(config, find_data_dir(args.data_dir), device, out, progress=not quiet)
     history = result.history
     if history.interrupted:
         return 130
     if args.json:
-        print(json.dumps({"checkpoint": str(out), "saved": history.save_error is None,
+        print(json.dumps({"checkpoint": str(out), "saved": history.save_error is None, "previous": history.previous,
                           "best_epoch": history.best_epoch, "val_accuracy": history.best_val_acc,
                           "test_accuracy": result.test_acc, "seconds": sum(history.seconds)}))
     else:
         saved = f"saved to {out}" if history.save_error is None else "NOT saved (see below)"
         print(f"Best epoch {history.best_epoch}: validation accuracy {history.best_val_acc:.2%}; {saved}.")
+        if history.previous:
+            print(f"The model it replaced is kept as {history.previous}.")
         print(f"Test accuracy: {result.test_acc:.2%} ({sum(history.seconds):.1f} s of training)")
     if history.save_error:
         print(history.save_error, file=sys.stderr)

@@ -16,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .augment import random_affine, random_strokes
-from .checkpoint import check_writable, save_checkpoint
+from .checkpoint import check_writable, keep_previous, save_checkpoint
 from .data import load_splits
 from .errors import LenetError, TrainingError
 from .evaluation import accuracy, predict
@@ -64,6 +64,7 @@ class History:
     interrupted: bool = False
     checkpoint: str | None = None
     save_error: str | None = None  # why the checkpoint could not be written (a full disk?); None when it was
+    previous: str | None = None  # where the checkpoint this run replaced was kept (file.previous.pt)
 
 
 def get_device(preferred: str = "auto") -> torch.device:
@@ -266,8 +267,14 @@ def fit(
 
 
 def _save(history: History, path, model: nn.Module, config: TrainConfig, metrics: dict, what: str) -> bool:
-    """Save a checkpoint; when the disk refuses (full, removed), say so once and let training go on."""
+    """Save a checkpoint; when the disk refuses (full, removed), say so once and let training go on.
+
+    The first save of a run keeps the file it replaces as file.previous.pt (`keep_previous`).
+    """
     try:
+        if not history.saved_epoch and history.save_error is None:  # this run's first save
+            previous = keep_previous(path)
+            history.previous = str(previous) if previous else None
         save_checkpoint(path, model, config, metrics)
     except OSError as error:
         first = history.save_error is None

@@ -194,6 +194,19 @@ def test_a_full_disk_mid_training_is_one_sentence_and_the_best_model_is_kept(tin
     assert evaluate(model, splits.val, CPU)[1] == pytest.approx(history.best_val_acc)  # in memory: the best
 
 
+def test_a_new_run_keeps_the_model_it_replaces_and_only_that_one(tiny_mnist, tmp_path):
+    path, previous = tmp_path / "best.pt", tmp_path / "best.previous.pt"
+    _, history, _ = small_run(tiny_mnist, epochs=1, checkpoint_path=path)
+    assert history.previous is None and not previous.exists()  # nothing was there to keep
+    first = path.read_bytes()
+    _, history, _ = small_run(tiny_mnist, seed=1, epochs=2, checkpoint_path=path)  # a second run, perhaps worse
+    assert history.previous == str(previous) and previous.read_bytes() == first
+    assert load_model(path)[1]["metrics"]["epoch"] == history.best_epoch  # the file is the new run's best
+    second = path.read_bytes()
+    small_run(tiny_mnist, seed=2, epochs=1, checkpoint_path=path)
+    assert previous.read_bytes() == second  # one earlier model is kept: the one just replaced
+
+
 def test_learning_rates_follow_the_schedule_fit_uses():
     config = TrainConfig(epochs=2, lr=0.01, warmup=0.25)
     rates = learning_rates(config, steps_per_epoch=50)
