@@ -14,7 +14,7 @@ import torch
 
 @dataclass
 class Exercise:
-    hint: str
+    hints: tuple[str, ...]  # a nudge first, then more; never the answer, never the code
     digest: str | None = None  # SHA-256 of the normalised answer
     decimals: int | None = None  # numbers are rounded to this many decimals first
     compute: Callable[..., list] | None = None  # every right answer (ties!) from the notebook's data
@@ -59,35 +59,63 @@ def _all_best(values, best=max) -> list[int]:
 
 
 EXERCISES: dict[str, Exercise] = {
-    "01.fives": Exercise(
-        "compare the training labels with 5: a tensor of True/False can be summed, and True counts as 1",),
-    "01.black_pixel": Exercise(
-        "a black pixel is 0 after ToTensor; apply (x - mean) / std with the two constants", decimals=2),
-    "01.batches": Exercise("55,000 images in batches of 256: the last batch is smaller but still counts"),
-    "02.conv1_no_padding": Exercise(
-        "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?"),
-    "02.conv2_32_maps": Exercise("each output map has one kernel spanning all the input maps, and one bias"),
-    "02.fc1_inputs_no_padding": Exercise(
-        "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side"),
-    "02.receptive_field": Exercise("a pooled value is the largest of 2x2 neighbouring conv1 outputs; "
-                                   "each of those sees 5x5 pixels, one pixel apart"),
-    "03.steps": Exercise("one step per batch: how many batches in one pass over 1,000 images, and how many passes?"),
-    "03.best_epoch": Exercise("look for the largest value in history.val_acc (epochs count from 1)",
-                              compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
-    "04.most_confused": Exercise(
-        "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)",
+    "01.fives": Exercise((
+        "the labels are one tensor of 60,000 digits; which of them are 5?",
+        "compare the training labels with 5: a tensor of True/False can be summed, and True counts as 1")),
+    "01.black_pixel": Exercise((
+        "the model never sees raw pixels: what happens to each pixel after ToTensor?",
+        "a black pixel is 0 after ToTensor; apply (x - mean) / std with the two constants"), decimals=2),
+    "01.batches": Exercise((
+        "how many images are in the training split (not the 60,000), and how many go in one batch?",
+        "55,000 images in batches of 256: the last batch is smaller but still counts")),
+    "02.conv1_no_padding": Exercise((
+        "a 5x5 kernel must fit entirely inside the 28x28 picture at every position",
+        "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?")),
+    "02.conv2_32_maps": Exercise((
+        "count the weights of one output map first, then multiply",
+        "each output map has one kernel spanning all the input maps, and one bias")),
+    "02.fc1_inputs_no_padding": Exercise((
+        "fc1 takes the flattened output of the last pooling layer: what is its shape now?",
+        "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side")),
+    "02.receptive_field": Exercise((
+        "work backwards from one pooled value: which conv1 outputs does it look at?",
+        "a pooled value is the largest of 2x2 neighbouring conv1 outputs; "
+        "each of those sees 5x5 pixels, one pixel apart")),
+    "03.steps": Exercise((
+        "the optimiser takes one step per batch, not per image",
+        "one step per batch: how many batches in one pass over 1,000 images, and how many passes?")),
+    "03.best_epoch": Exercise((
+        "fit keeps the epoch that did best on the validation split",
+        "look for the largest value in history.val_acc (epochs count from 1)"),
+        compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
+    "04.most_confused": Exercise((
+        "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
+        "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)"),
         compute=lambda matrix: _most_confused(matrix)),
-    "04.weakest_digit": Exercise("the digit whose per-class accuracy is lowest: min over the 10 values",
-                                 compute=lambda per_class: _all_best(per_class, min)),
-    "04.errors": Exercise("every test image off the diagonal is a mistake",
-                          compute=lambda matrix: [_mistakes(matrix)]),
-    "05.box": Exercise("MNIST fits each digit into a square box smaller than 28x28, leaving a border of 4"),
-    "05.chalk": Exercise("look at the photo, or at what prepare() found: which is brighter, the strokes or the board?"),
-    "05.number": Exercise("use read_number on images/numbers/1984_paper.jpg and join the digits into a string"),
-    "06.error_rate": Exercise("error rate in percent = 100 - accuracy in percent", decimals=2),
-    "06.best_run": Exercise("the row of the results table with the highest mean test accuracy",
-                            compute=lambda results: [results[i]["name"]
-                                                     for i in _all_best([r["test_acc"] for r in results])]),
+    "04.weakest_digit": Exercise((
+        "the report has one accuracy per digit",
+        "the digit whose per-class accuracy is lowest: min over the 10 values"),
+        compute=lambda per_class: _all_best(per_class, min)),
+    "04.errors": Exercise((
+        "every test image lands in exactly one cell of the confusion matrix",
+        "every test image off the diagonal is a mistake"),
+        compute=lambda matrix: [_mistakes(matrix)]),
+    "05.box": Exercise((
+        "look at where the ink stops in a 28x28 MNIST digit",
+        "MNIST fits each digit into a square box smaller than 28x28, leaving a border of 4")),
+    "05.chalk": Exercise((
+        "look at the photo, or at what prepare() found",
+        "which is brighter, the strokes or the board? The answer is one of the polarities prepare() accepts")),
+    "05.number": Exercise((
+        "the picture holds several digits in a row; one function reads them all",
+        "use read_number on images/numbers/1984_paper.jpg and join the digits into a string")),
+    "06.error_rate": Exercise((
+        "an error rate counts the mistakes instead of the right answers",
+        "error rate in percent = 100 - accuracy in percent"), decimals=2),
+    "06.best_run": Exercise((
+        "compare the runs on one number, the same for all of them",
+        "the row of the results table with the highest mean test accuracy"),
+        compute=lambda results: [results[i]["name"] for i in _all_best([r["test_acc"] for r in results])]),
 }
 
 # digests of the fixed answers (made with digest(answer, decimals))
@@ -118,11 +146,17 @@ def passed(exercise: str, answer, **context) -> bool | None:
     return digest(answer, item.decimals) == item.digest
 
 
-def check(exercise: str, answer, **context) -> None:
-    """Print whether an answer is right, or a hint (never the answer itself)."""
+def check(exercise: str, answer, hint: int = 1, **context) -> None:
+    """Print whether an answer is right, or a hint (never the answer itself).
+
+    Hints come in steps, a nudge first: `check(name, answer, hint=2)` shows the next one.
+    """
     verdict = passed(exercise, answer, **context)
-    hint = EXERCISES[exercise].hint
+    hints = EXERCISES[exercise].hints
+    step = min(max(1, hint), len(hints))
+    more = f" (more: check({exercise!r}, ..., hint={step + 1}))" if step < len(hints) else ""
+    told = f"Hint {step} of {len(hints)}: {hints[step - 1]}{more}."
     if verdict is None:
-        print(f"{exercise}: not answered yet. Hint: {hint}.")
+        print(f"{exercise}: not answered yet. {told}")
     else:
-        print(f"{exercise}: correct!" if verdict else f"{exercise}: not yet. Hint: {hint}.")
+        print(f"{exercise}: correct!" if verdict else f"{exercise}: not yet. {told}")

@@ -70,13 +70,23 @@ def test_checks_say_correct_or_hint_never_the_answer(capsys):
     check("02.conv2_32_maps", ...)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "02.conv2_32_maps: correct!"
-    assert lines[1].startswith("02.conv2_32_maps: not yet. Hint: ") and "4832" not in lines[1]
-    assert lines[2].startswith("02.conv2_32_maps: not answered yet. Hint: ")
+    assert lines[1].startswith("02.conv2_32_maps: not yet. Hint 1 of 2: ") and "4832" not in lines[1]
+    assert lines[2].startswith("02.conv2_32_maps: not answered yet. Hint 1 of 2: ")
     source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
     assert "4832" not in source and "2416" not in source
     assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
     assert passed("05.chalk", " Light-on-dark") and passed("01.black_pixel", -0.4242)
     assert all(item.digest or item.compute for item in EXERCISES.values())
+
+
+def test_hints_come_in_steps_a_nudge_first(capsys):
+    check("02.receptive_field", 5)
+    check("02.receptive_field", ..., hint=2)  # what the first hint says to type for more
+    check("02.receptive_field", 5, hint=9)  # past the last: the last
+    first, second, last = capsys.readouterr().out.splitlines()
+    assert "Hint 1 of 2" in first and "hint=2" in first
+    assert "Hint 2 of 2" in second and "more:" not in second and second.split(": ", 2)[2] == last.split(": ", 2)[2]
+    assert all(len(item.hints) >= 2 and len(set(item.hints)) == len(item.hints) for item in EXERCISES.values())
 
 
 def test_checks_accept_every_tied_answer_and_spelling_variants():
