@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import LenetError
 
 CHECKPOINT_NAME = "lenet5.pt"
+PACKAGE = Path(__file__).parent  # in the course folder when installed with pip install -e
 
 
 def course_root(start: str | os.PathLike | None = None) -> Path | None:
@@ -38,11 +39,24 @@ def default_checkpoint() -> Path:
     return runs_dir() / CHECKPOINT_NAME
 
 
+def course_file(*parts: str) -> Path:
+    """A file or folder the course ships (images/, benchmarks/results/...).
+
+    Looked for in the course folder you run in, then in the course the package was installed from
+    (`pip install -e .` in the course folder): a student copy of the lessons made elsewhere
+    (`lenet course student OUT`) still finds the sample photos and the saved results.
+    """
+    for root in (course_root(), course_root(PACKAGE)):
+        if root and root.joinpath(*parts).exists():
+            return root.joinpath(*parts)
+    raise LenetError(f"The course's {'/'.join(parts)} is not here; open the lesson inside the course folder, "
+                     "or install the course there with pip install -e .")
+
+
 def results_file(name: str) -> Path:
-    """A benchmark's saved results (benchmarks/results/NAME of the course folder), for the lessons."""
-    root = course_root()
-    path = (root or Path.cwd()) / "benchmarks" / "results" / name
-    if not path.is_file():
-        raise LenetError(f"The saved results {path} are not here; open the lesson inside the course folder, "
-                         f"or run benchmarks/{name.split('.')[0]}.py to make them.")
-    return path
+    """A benchmark's saved results (benchmarks/results/NAME of the course), for the lessons."""
+    try:
+        return course_file("benchmarks", "results", name)
+    except LenetError:
+        raise LenetError(f"The saved results benchmarks/results/{name} are not here; open the lesson inside the "
+                         f"course folder, or run benchmarks/{name.split('.')[0]}.py to make them.") from None

@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from lenet_helpers import paths
 from lenet_helpers.checkpoint import bundled_weights_path, default_weights, save_checkpoint
 from lenet_helpers.cli import main
 from lenet_helpers.data import find_data_dir
 from lenet_helpers.errors import LenetError
 from lenet_helpers.model import LeNet5
-from lenet_helpers.paths import course_root, default_checkpoint, home_folder, results_file
+from lenet_helpers.paths import course_file, course_root, default_checkpoint, home_folder, results_file
 
 
 def test_the_course_folder_is_found_from_the_root_and_from_notebooks(course, monkeypatch):
@@ -47,6 +48,11 @@ def test_lessons_find_saved_results_in_the_course_or_say_where_they_are_missing(
     (course / "benchmarks" / "results").mkdir(parents=True)
     (course / "benchmarks" / "results" / "accuracy.json").write_text("{}")
     assert results_file("accuracy.json") == course.resolve() / "benchmarks" / "results" / "accuracy.json"
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # a student copy outside the course: the installed course's results
+    monkeypatch.setattr(paths, "PACKAGE", course / "lenet_helpers")
+    assert results_file("accuracy.json") == course.resolve() / "benchmarks" / "results" / "accuracy.json"
+    with pytest.raises(LenetError, match="images is not here"):
+        course_file("images")  # nothing of the kind in that course
+    monkeypatch.setattr(paths, "PACKAGE", tmp_path)  # installed from elsewhere (a wheel)
     with pytest.raises(LenetError, match="open the lesson inside the course folder"):
         results_file("accuracy.json")
