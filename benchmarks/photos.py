@@ -4,9 +4,10 @@ Written apart from scripts/make_sample_images.py (which draws the course's sampl
 from the preparation it measures: the digits are real MNIST handwriting, their strokes are
 re-drawn from a skeleton at a chosen width, and each photo varies one condition of the world
 (stroke width, blur, resolution, size and place in the frame, rotation, ink, contrast, paper,
-light, shadows, noise, JPEG, printed lines, light ink on dark, transparency, clutter) away from
-a plain default. Everything is drawn from a seeded generator per photo, so a photo is the same
-whichever subset of the benchmark is run.
+light, shadows, noise, JPEG, printed lines, light ink on dark, transparency, clutter, a
+notebook's dark rules, faint ink on a sheet on a desk) away from a plain default. Everything is
+drawn from a seeded generator per photo, so a photo is the same whichever subset of the benchmark
+is run.
 """
 
 from dataclasses import dataclass, replace
@@ -42,7 +43,7 @@ class Scene:
     shadow: str = "none"  # none | soft | hard | crossing (two hard shadows)
     noise: float = 0.015  # sensor noise, standard deviation
     jpeg: int = 90  # JPEG quality; 0 saves a PNG
-    lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil)
+    lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil) | notebook (dark, a margin)
     surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
     clutter: str = "none"  # none | speck | specks | dust (small specks everywhere) | crossed-out
     desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
@@ -74,6 +75,10 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     "sheet on a desk": [(f"sheet {d:.0%} of the height", replace(DEFAULT, desk=d)) for d in (0.85, 0.65)],
     "broken strokes": [(f"{n} gaps of {g:.0%}", replace(DEFAULT, gaps=(n, g)))
                        for n, g in ((2, 0.04), (4, 0.04), (2, 0.08))],
+    # added after a second renderer (benchmarks/second_photos.py) found them; last, so that the photos
+    # of the levels above stay the same
+    "notebook": [("dark rules and a margin, pencil", replace(DEFAULT, lines="notebook", ink="pencil"))],
+    "faint ink on a desk": [("sheet 65% of the height, ink 35%", replace(DEFAULT, desk=0.65, contrast=0.35))],
 }
 
 
@@ -181,18 +186,21 @@ def lighting(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
 
 
 def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
-    """Coverage of ruled or squared paper's lines, slightly tilted."""
+    """Coverage of ruled or squared paper's lines, slightly tilted; a notebook's margin line joins them."""
     lines = np.zeros(frame, np.float32)
     if scene.lines == "none":
         return lines
     height, width = frame
-    squared = scene.lines == "squared"
+    squared, notebook = scene.lines == "squared", scene.lines == "notebook"
     spacing = (rng.uniform(0.25, 0.35) if squared else rng.uniform(0.4, 0.6)) * scene.height
-    thickness = max(1, round(scene.height / 70))
+    thickness = max(1, round(scene.height / (35 if notebook else 70)))  # a notebook's rules: ~0.3 mm to a 9 mm digit
     tilt = np.tan(np.radians(rng.uniform(-1.5, 1.5)))
     start = rng.uniform(0, spacing)
     for offset in np.arange(start, height + abs(tilt) * width, spacing):
         cv2.line(lines, (0, round(offset)), (width, round(offset + tilt * width)), 1.0, thickness, cv2.LINE_AA)
+    if notebook:
+        margin = round(rng.uniform(0.05, 0.2) * width)
+        cv2.line(lines, (margin, 0), (round(margin - tilt * height), height), 1.0, thickness, cv2.LINE_AA)
     if squared:
         for offset in np.arange(start, width + abs(tilt) * height, spacing):
             cv2.line(lines, (round(offset), 0), (round(offset - tilt * height), height), 1.0, thickness, cv2.LINE_AA)
@@ -231,7 +239,8 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
     if scene.surface == "paper":
         tint = np.array([1.0, 1.0, 1.0]) + rng.uniform(-0.03, 0.03, 3)
         paper = np.ones((*frame, 3), np.float32) * np.float32(scene.paper) * tint.astype(np.float32)
-        line_colour = np.array([0.3, 0.32, 0.4] if scene.lines == "dark-ruled" else [0.55, 0.7, 0.92], np.float32)
+        dark = scene.lines in ("dark-ruled", "notebook")
+        line_colour = np.array([0.3, 0.32, 0.4] if dark else [0.55, 0.7, 0.92], np.float32)
         paper *= 1 - printed_lines(frame, scene, rng)[..., None] * (1 - line_colour) * 0.8
         ink = np.array(INK_COLOURS[scene.ink], np.float32)
         if scene.ink == "pencil":  # graphite leaves a grainy trace

@@ -25,6 +25,7 @@ from .segment import (
     stretch,
     union,
     without_faint_plateau,
+    without_ruled_lines,
 )
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
@@ -37,6 +38,7 @@ class Steps:
     background: bool = True  # subtract uneven light and shadows
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
+    rules: bool = True  # take out the rules of lined or squared paper
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
@@ -89,6 +91,8 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
+    if steps.rules:
+        mask = without_ruled_lines(mask, ink)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")

@@ -122,6 +122,56 @@ def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
     return float(split) if between > separation * float(levels.var()) else 0.0
 
 
+def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, length: float = 0.4, family: int = 3,
+                        tilt: float = 2.0) -> np.ndarray:
+    """The ink without the rules of lined or squared paper: `family` or more parallel straight lines.
+
+    A rule runs straight across the picture (at least `length` of its shorter side), and rules
+    come in parallel families; a digit's strokes are shorter or curved, and never three parallel
+    lines of that length. Rules darker than the paper's noise join into one piece with the digit
+    and a notebook's margin, so they are taken out before the pieces are found. What is written
+    over a rule stays: a rule's ink is even, and a stroke over it adds to it; where a stroke
+    crosses a rule, the crossing is kept (the stroke's ink on both sides closes over it).
+    """
+    side = min(mask.shape)
+    binary = mask.astype(np.uint8)
+    segments = cv2.HoughLinesP(binary, 1, np.pi / 360, int(length * side / 2), minLineLength=int(length * side),
+                               maxLineGap=max(2, side // 100))
+    if segments is None or len(segments) < family:
+        return mask
+    x1, y1, x2, y2 = segments.reshape(-1, 4).T
+    along = np.linspace(0, 1, 16)
+    xs = np.rint(x1[:, None] + along * (x2 - x1)[:, None]).astype(int)
+    ys = np.rint(y1[:, None] + along * (y2 - y1)[:, None]).astype(int)
+    limit = max(3, side // 80)  # a printed rule's half-width at most, and a thick stroke's at least
+    depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)  # how far inside the ink
+    deepest = cv2.dilate(depth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * limit + 3,) * 2))
+    half_width = np.median(deepest[ys, xs], axis=1)  # the deepest nearby: a segment along a thick stroke's edge
+    thin = half_width <= limit
+    x1, y1, x2, y2 = x1[thin], y1[thin], x2[thin], y2[thin]
+    angle = np.arctan2(y2 - y1, x2 - x1) % np.pi
+    turn = np.abs(angle[:, None] - angle[None, :])
+    parallel = np.minimum(turn, np.pi - turn) <= np.radians(tilt)
+    rules = np.zeros_like(binary)
+    for members in {tuple(np.flatnonzero(row)) for row in parallel if row.sum() >= family}:
+        a = angle[members[0]]
+        offsets = np.sort(-x1[list(members)] * np.sin(a) + y1[list(members)] * np.cos(a))
+        if 1 + np.count_nonzero(np.diff(offsets) > 0.02 * side) < family:  # one rule found many times is one
+            continue
+        for i in members:
+            cv2.line(rules, (int(x1[i]), int(y1[i])), (int(x2[i]), int(y2[i])), 1, 1)
+    if not rules.any():
+        return mask
+    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(float(np.median(half_width[thin]))) + 3,) * 2)
+    rules = (cv2.dilate(rules, reach) > 0) & mask
+    level = float(np.median(ink[rules]))
+    spread = 1.4826 * float(np.median(np.abs(ink[rules] - level)))
+    rules &= ink <= level + max(0.1, 4 * spread)  # darker than the rule: written over it
+    rest = mask & ~rules
+    crossings = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, reach) > 0
+    return rest | (rules & crossings)
+
+
 def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) -> tuple[list[Piece], np.ndarray]:
     """Connected pieces of ink and their label image; page edges and specks dropped.
 

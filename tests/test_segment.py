@@ -8,6 +8,7 @@ from lenet_helpers.segment import (
     remove_background,
     union,
     without_faint_plateau,
+    without_ruled_lines,
 )
 
 
@@ -85,3 +86,33 @@ def test_the_darkest_grains_of_a_textured_stroke_are_not_taken_for_the_ink():
     ink = np.where(ink == 0.5, ink + rng.uniform(0, 0.45, ink.shape).astype(np.float32), ink)  # a grainy marker
     mask, _ = ink_mask(ink)
     assert without_faint_plateau(ink, mask, find_pieces(mask)[0]) is None
+
+
+def ruled_page(rule: float = 0.45) -> np.ndarray:
+    """Bright ink: a notebook's rules every 40 pixels and a margin joining them, at `rule` strength."""
+    ink = np.zeros((300, 400), np.float32)
+    for y in range(20, 300, 40):
+        cv2.line(ink, (0, y), (400, y + 4), rule, 3)
+    cv2.line(ink, (50, 0), (48, 300), rule, 3)
+    return ink
+
+
+def test_ruled_lines_go_and_the_digit_written_over_them_stays():
+    ink = ruled_page()
+    cv2.line(ink, (200, 70), (200, 230), 0.9, 7)  # a 1 crossing four rules
+    cv2.line(ink, (170, 62), (240, 62), 0.9, 7)  # a bar lying along a rule, as a 7's top does
+    mask, _ = ink_mask(ink)
+    kept = without_ruled_lines(mask, ink)
+    assert not kept[101, 300] and not kept[141, 100]  # the rules, away from the digit
+    assert kept[62, 180:230].all() and kept[70:230, 200].all()  # the digit, crossings and the bar on a rule
+    pieces, labels = find_pieces(kept)
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[150, 200] and not digit[150, 49]  # the margin, freed of its rules, is a page edge
+
+
+def test_thick_parallel_strokes_are_not_rules():
+    ink = np.zeros((300, 300), np.float32)
+    for x in (60, 150, 240):  # three long parallel strokes as thick as a marker's: a digit's, not paper's
+        cv2.line(ink, (x, 20), (x, 280), 1.0, 14)
+    mask, _ = ink_mask(ink)
+    assert (without_ruled_lines(mask, ink) == mask).all()
