@@ -113,9 +113,9 @@ EXERCISES: dict[str, Exercise] = {
         "an error rate counts the mistakes instead of the right answers",
         "error rate in percent = 100 - accuracy in percent"), decimals=2),
     "06.best_run": Exercise((
-        "compare the runs on one number, the same for all of them",
-        "the row of the results table with the highest mean test accuracy"),
-        compute=lambda results: [results[i]["name"] for i in _all_best([r["test_acc"] for r in results])]),
+        "lesson 1 says on which split a recipe is chosen, and why not on the test split",
+        "the row of the results table with the highest mean validation accuracy"),
+        compute=lambda results: [results[i]["name"] for i in _all_best([r["val_acc"] for r in results])]),
 }
 
 # digests of the fixed answers (made with digest(answer, decimals))
@@ -146,7 +146,7 @@ def passed(exercise: str, answer, **context) -> bool | None:
     return digest(answer, item.decimals) == item.digest
 
 
-def check(exercise: str, answer, hint: int = 1, **context) -> None:
+def check(exercise: str, answer, *, hint: int = 1, **context) -> None:
     """Print whether an answer is right, or a hint (never the answer itself).
 
     Hints come in steps, a nudge first: `check(name, answer, hint=2)` shows the next one.
@@ -155,7 +155,8 @@ def check(exercise: str, answer, hint: int = 1, **context) -> None:
     hints = EXERCISES[exercise].hints
     step = min(max(1, hint), len(hints))
     more = f" (more: check({exercise!r}, ..., hint={step + 1}))" if step < len(hints) else ""
-    told = f"Hint {step} of {len(hints)}: {hints[step - 1]}{more}."
+    told = f"Hint {step} of {len(hints)}: {hints[step - 1]}{more}"
+    told += "" if told.endswith("?") else "."
     if verdict is None:
         print(f"{exercise}: not answered yet. {told}")
     else:

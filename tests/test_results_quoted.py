@@ -66,3 +66,16 @@ def test_readme_second_opinion_figures_come_from_its_results_file():
     for figure in re.findall(r"\d+\.\d %", section):
         assert figure in quoted, f"README quotes {figure}, which benchmarks/results/second_opinion.json does not hold"
     assert f"{second['photos']:,} photos" in section and "AVX2" in second["machine"].upper()
+
+
+def test_readme_accuracy_table_comes_from_the_results_file():
+    readme = (ROOT / "README.md").read_text()
+    saved = results("accuracy.json")
+    start = readme.index("`benchmarks/accuracy.py` (30 epochs each")
+    section = readme[start:readme.index("## CPU, GPU, Apple silicon")]
+    assert "AVX2" in saved["machine"].upper() and "AVX2" in section
+    for run in saved["runs"]:
+        line = next(row for row in section.splitlines() if row.startswith((f"| {run['name']} |",
+                                                                            f"| **{run['name']}** (")))
+        for figure in (run["val_acc"], run["test_acc"]):
+            assert f"{100 * figure:.2f} %" in line, f"README's row {run['name']!r} is stale"
