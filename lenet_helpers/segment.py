@@ -122,47 +122,23 @@ def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
     return float(split) if between > separation * float(levels.var()) else 0.0
 
 
-def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, length: float = 0.4, family: int = 3,
-                        tilt: float = 2.0) -> np.ndarray:
-    """The ink without the rules of lined or squared paper: `family` or more parallel straight lines.
+def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, family: int = 3) -> np.ndarray:
+    """The ink without the rules of lined or squared paper: `family` or more parallel lines across the picture.
 
-    A rule runs straight across the picture (at least `length` of its shorter side), and rules
-    come in parallel families; a digit's strokes are shorter or curved, and never three parallel
-    lines of that length. Rules darker than the paper's noise join into one piece with the digit
-    and a notebook's margin, so they are taken out before the pieces are found. What is written
-    over a rule stays: a rule's ink is even, and a stroke over it adds to it; where a stroke
-    crosses a rule, the crossing is kept (the stroke's ink on both sides closes over it).
+    Rules darker than the paper's noise join the digit, a notebook's margin and each other into
+    one piece along the border, which would be dropped with the digit in it, so they are taken out
+    before the pieces are found. What is written over a rule stays: a rule's ink is even, and a
+    stroke over it adds to it; where a stroke crosses a rule, the crossing is kept (the stroke's
+    ink on both sides closes over it).
     """
-    side = min(mask.shape)
-    binary = mask.astype(np.uint8)
-    segments = cv2.HoughLinesP(binary, 1, np.pi / 360, int(length * side / 2), minLineLength=int(length * side),
-                               maxLineGap=max(2, side // 100))
-    if segments is None or len(segments) < family:
-        return mask
-    x1, y1, x2, y2 = segments.reshape(-1, 4).T
-    along = np.linspace(0, 1, 16)
-    xs = np.rint(x1[:, None] + along * (x2 - x1)[:, None]).astype(int)
-    ys = np.rint(y1[:, None] + along * (y2 - y1)[:, None]).astype(int)
-    limit = max(3, side // 80)  # a printed rule's half-width at most, and a thick stroke's at least
-    depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)  # how far inside the ink
-    deepest = cv2.dilate(depth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * limit + 3,) * 2))
-    half_width = np.median(deepest[ys, xs], axis=1)  # the deepest nearby: a segment along a thick stroke's edge
-    thin = half_width <= limit
-    x1, y1, x2, y2 = x1[thin], y1[thin], x2[thin], y2[thin]
-    angle = np.arctan2(y2 - y1, x2 - x1) % np.pi
-    turn = np.abs(angle[:, None] - angle[None, :])
-    parallel = np.minimum(turn, np.pi - turn) <= np.radians(tilt)
-    rules = np.zeros_like(binary)
-    for members in {tuple(np.flatnonzero(row)) for row in parallel if row.sum() >= family}:
-        a = angle[members[0]]
-        offsets = np.sort(-x1[list(members)] * np.sin(a) + y1[list(members)] * np.cos(a))
-        if 1 + np.count_nonzero(np.diff(offsets) > 0.02 * side) < family:  # one rule found many times is one
-            continue
-        for i in members:
-            cv2.line(rules, (int(x1[i]), int(y1[i])), (int(x2[i]), int(y2[i])), 1, 1)
+    segments, half_width = thin_segments(mask)
+    rules = np.zeros(mask.shape, np.uint8)
+    for line in rule_lines(segments, mask.shape, family):
+        for x1, y1, x2, y2 in line:
+            cv2.line(rules, (int(x1), int(y1)), (int(x2), int(y2)), 1, 1)
     if not rules.any():
         return mask
-    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(float(np.median(half_width[thin]))) + 3,) * 2)
+    reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(half_width) + 3,) * 2)
     rules = (cv2.dilate(rules, reach) > 0) & mask
     level = float(np.median(ink[rules]))
     spread = 1.4826 * float(np.median(np.abs(ink[rules] - level)))
@@ -170,6 +146,68 @@ def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, length: float = 0.4, 
     rest = mask & ~rules
     crossings = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, reach) > 0
     return rest | (rules & crossings)
+
+
+def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, float]:
+    """Straight segments of the ink at least `length` of the picture's shorter side, and thin as printed lines.
+
+    Returns the segments (N, 4: x1, y1, x2, y2) and their median half-width in pixels. A segment
+    along a thick stroke's edge is not thin: the depth of the ink near it is the stroke's.
+    """
+    side = min(mask.shape)
+    binary = mask.astype(np.uint8)
+    if binary.all():
+        return np.zeros((0, 4)), 0.0
+    found = cv2.HoughLinesP(binary, 1, np.pi / 360, int(length * side / 2), minLineLength=int(length * side),
+                            maxLineGap=max(2, side // 100))
+    if found is None:
+        return np.zeros((0, 4)), 0.0
+    segments = found.reshape(-1, 4).astype(np.float64)
+    along = np.linspace(0, 1, 16)
+    xs = np.rint(segments[:, :1] + along * (segments[:, 2:3] - segments[:, :1])).astype(int)
+    ys = np.rint(segments[:, 1:2] + along * (segments[:, 3:4] - segments[:, 1:2])).astype(int)
+    limit = max(3, side // 80)  # a printed rule's half-width at most
+    depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)  # how far inside the ink
+    deepest = cv2.dilate(depth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * limit + 3,) * 2))
+    half_width = np.median(deepest[ys, xs], axis=1)
+    thin = half_width <= limit
+    return segments[thin], float(np.median(half_width[thin])) if thin.any() else 0.0
+
+
+def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, tilt: float = 2.0,
+               reach: float = 0.08) -> list[np.ndarray]:
+    """The segments grouped into rules, for each direction in which `family` or more rules run across the picture.
+
+    A rule crosses the paper from edge to edge: its segments together come within `reach` of
+    both ends of the picture's extent along it. Parallel rules (within `tilt` degrees) are told
+    apart by the paper between them. A digit's strokes are shorter, curved or thicker, and a row
+    of 1s does not run from the picture's top to its bottom.
+    """
+    height, width = shape
+    corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
+    angle = np.arctan2(segments[:, 3] - segments[:, 1], segments[:, 2] - segments[:, 0]) % np.pi
+    free = np.ones(len(segments), bool)
+    rules = []
+    for i in range(len(segments)):
+        if not free[i]:
+            continue
+        turn = np.abs(angle - angle[i])
+        members = np.flatnonzero(free & (np.minimum(turn, np.pi - turn) <= np.radians(tilt)))
+        free[members] = False
+        direction = np.array([np.cos(angle[i]), np.sin(angle[i])])
+        span = corners @ direction
+        low, high = span.min() + reach * np.ptp(span), span.max() - reach * np.ptp(span)
+        offsets = segments[members, :2] @ np.array([-direction[1], direction[0]])
+        order = np.argsort(offsets)
+        apart = np.flatnonzero(np.diff(offsets[order]) > 0.02 * min(shape)) + 1
+        across = []
+        for group in np.split(members[order], apart):  # one rule, perhaps found in several pieces
+            ends = np.concatenate([segments[group, :2], segments[group, 2:]]) @ direction
+            if ends.min() <= low and ends.max() >= high:
+                across.append(segments[group])
+        if len(across) >= family:
+            rules += across
+    return rules
 
 
 def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) -> tuple[list[Piece], np.ndarray]:

@@ -116,3 +116,24 @@ def test_thick_parallel_strokes_are_not_rules():
         cv2.line(ink, (x, 20), (x, 280), 1.0, 14)
     mask, _ = ink_mask(ink)
     assert (without_ruled_lines(mask, ink) == mask).all()
+
+
+def test_a_row_of_thin_ones_is_not_ruled_paper():
+    ink = np.zeros((200, 640), np.float32)
+    for x in (100, 250, 400, 550):  # four thin, parallel, straight strokes: 1s, not rules across the page
+        cv2.line(ink, (x, 25), (x, 175), 0.9, 3)
+    mask, _ = ink_mask(ink)
+    assert (without_ruled_lines(mask, ink) == mask).all()
+
+
+def test_squared_paper_loses_both_families_of_rules():
+    ink = np.zeros((300, 400), np.float32)
+    for offset in range(10, 400, 30):
+        cv2.line(ink, (0, offset), (400, offset + 3), 0.45, 2)
+        cv2.line(ink, (offset, 0), (offset - 3, 300), 0.45, 2)
+    cv2.circle(ink, (200, 150), 60, 0.9, 6)  # a 0
+    mask, _ = ink_mask(ink)
+    kept = without_ruled_lines(mask, ink)
+    rules = mask & (ink < 0.6)
+    assert (kept & rules).sum() < 0.1 * rules.sum()  # what is left of the rules: the crossings with the 0
+    assert kept[150, 140] and kept[90, 200] and kept[210, 200]
