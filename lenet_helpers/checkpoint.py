@@ -70,6 +70,10 @@ def check_writable(path: str | os.PathLike) -> Path:
         raise CheckpointError(f"{path} is a folder; give a file name for the checkpoint, such as {path / 'mine.pt'}.")
     if path.exists() and not path.is_file():
         raise CheckpointError(f"{path} is not a regular file (a device or a pipe?); give a checkpoint file name.")
+    previous = previous_path(path)
+    if previous.exists() and not previous.is_file():
+        raise CheckpointError(f"{previous}, where the model {path} holds would be kept, is not a regular file; "
+                              "move it away or choose another checkpoint file.")
     try:
         probe_folder(path.parent)
     except OSError as error:
@@ -87,8 +91,13 @@ def save_checkpoint(
     metrics: dict | None = None,
     mean: float = MNIST_MEAN,
     std: float = MNIST_STD,
+    keep: str | os.PathLike | None = None,
 ) -> Path:
-    """Write weights and metadata atomically: a half-written file never replaces a good one."""
+    """Write weights and metadata atomically: a half-written file never replaces a good one.
+
+    With `keep` (a new run's first save: `previous_path(path)`), the checkpoint being replaced is
+    moved there once the new one is written, so a run that went wrong never costs the model before it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     device = next(model.parameters()).device
@@ -105,27 +114,13 @@ def save_checkpoint(
     }
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a save that was killed
         stale.unlink(missing_ok=True)
-    return write_atomically(path, lambda file: torch.save(checkpoint, file))
+    return write_atomically(path, lambda file: torch.save(checkpoint, file), keep=Path(keep) if keep else None)
 
 
 def previous_path(path: str | os.PathLike) -> Path:
     """Where a new training run keeps the checkpoint it replaces: runs/lenet5.pt -> runs/lenet5.previous.pt."""
     path = Path(path)
     return path.with_name(f"{path.stem}.previous{path.suffix}")
-
-
-def keep_previous(path: str | os.PathLike) -> Path | None:
-    """Move an earlier run's checkpoint aside before a new run first saves over it; where it went, if anywhere.
-
-    One earlier model is kept (the one before it is replaced), so a run that went wrong (a learning
-    rate far too high, say) never costs the model it replaced.
-    """
-    path = Path(path)
-    if not path.is_file():
-        return None
-    previous = previous_path(path)
-    os.replace(path, previous)
-    return previous
 
 
 def read_checkpoint(path: str | os.PathLike) -> dict:

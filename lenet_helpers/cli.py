@@ -161,7 +161,9 @@ def run_train(args) -> int:
                 earlier = describe(read_checkpoint(out) | {"path": str(out)})
             except LenetError:
                 earlier = f"a file at {out} that is not a checkpoint of this course"
-            print(f"It replaces {earlier} when the first epoch ends; that one is kept as {previous_path(out)}.")
+            kept = previous_path(out)
+            older = ", in place of the older one there" if kept.is_file() else ""
+            print(f"It replaces {earlier} when the first epoch ends; that one is kept as {kept}{older}.")
     result = train_model(config, find_data_dir(args.data_dir), device, out, progress=not quiet)
     history = result.history
     if history.interrupted:

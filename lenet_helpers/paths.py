@@ -49,8 +49,9 @@ def course_file(*parts: str) -> Path:
     for root in (course_root(), course_root(PACKAGE)):
         if root and root.joinpath(*parts).exists():
             return root.joinpath(*parts)
-    raise LenetError(f"The course's {'/'.join(parts)} is not here; open the lesson inside the course folder, "
-                     "or install the course there with pip install -e .")
+    raise LenetError(f"Cannot find the course's {'/'.join(parts)} (not in this course folder, nor where the package "
+                     "was installed from); open the lesson inside the course folder, or install the course there "
+                     "with pip install -e .")
 
 
 def results_file(name: str) -> Path:

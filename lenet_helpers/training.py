@@ -16,7 +16,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .augment import random_affine, random_strokes
-from .checkpoint import check_writable, keep_previous, save_checkpoint
+from .checkpoint import check_writable, previous_path, save_checkpoint
 from .data import load_splits
 from .errors import LenetError, TrainingError
 from .evaluation import accuracy, predict
@@ -269,13 +269,11 @@ def fit(
 def _save(history: History, path, model: nn.Module, config: TrainConfig, metrics: dict, what: str) -> bool:
     """Save a checkpoint; when the disk refuses (full, removed), say so once and let training go on.
 
-    The first save of a run keeps the file it replaces as file.previous.pt (`keep_previous`).
+    The first save of a run keeps the file it replaces as file.previous.pt (`previous_path`).
     """
+    keep = previous_path(path) if not history.saved_epoch and Path(path).is_file() else None
     try:
-        if not history.saved_epoch and history.save_error is None:  # this run's first save
-            previous = keep_previous(path)
-            history.previous = str(previous) if previous else None
-        save_checkpoint(path, model, config, metrics)
+        save_checkpoint(path, model, config, metrics, keep=keep)
     except OSError as error:
         first = history.save_error is None
         held = f"it holds epoch {history.saved_epoch}" if history.saved_epoch else "nothing was saved"
@@ -285,6 +283,7 @@ def _save(history: History, path, model: nn.Module, config: TrainConfig, metrics
             print(history.save_error + " Training goes on; the best model stays in memory.")
         return False
     history.save_error = None
+    history.previous = str(keep) if keep else history.previous
     return True
 
 

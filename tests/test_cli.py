@@ -189,9 +189,11 @@ def test_train_over_an_earlier_model_says_where_it_is_kept(tiny_mnist, tmp_path,
     out_file = tmp_path / "m.pt"
     args = ("train", "--epochs", 1, "--val-size", 50, "--data-dir", tiny_mnist, "--out", out_file, "--device", "cpu")
     assert run(capsys, *args, "--quiet")[0] == 0
-    code, out, _ = run(capsys, *args, "--lr", "5")  # a learning rate far too high: the run may well be worse
+    code, out, _ = run(capsys, *args, "--seed", "1")  # another run, perhaps worse
     previous = tmp_path / "m.previous.pt"
     assert code == 0 and previous.is_file()
     assert f"that one is kept as {previous}" in out and f"The model it replaced is kept as {previous}" in out
     code, out, _ = run(capsys, *args, "--json")
     assert json.loads(out)["previous"] == str(previous)
+    code, out, _ = run(capsys, *args, "--seed", "2")
+    assert f"that one is kept as {previous}, in place of the older one there" in out

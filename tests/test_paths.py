@@ -51,7 +51,7 @@ def test_lessons_find_saved_results_in_the_course_or_say_where_they_are_missing(
     monkeypatch.chdir(tmp_path)  # a student copy outside the course: the installed course's results
     monkeypatch.setattr(paths, "PACKAGE", course / "lenet_helpers")
     assert results_file("accuracy.json") == course.resolve() / "benchmarks" / "results" / "accuracy.json"
-    with pytest.raises(LenetError, match="images is not here"):
+    with pytest.raises(LenetError, match="Cannot find the course's images"):
         course_file("images")  # nothing of the kind in that course
     monkeypatch.setattr(paths, "PACKAGE", tmp_path)  # installed from elsewhere (a wheel)
     with pytest.raises(LenetError, match="open the lesson inside the course folder"):

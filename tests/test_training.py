@@ -207,6 +207,25 @@ def test_a_new_run_keeps_the_model_it_replaces_and_only_that_one(tiny_mnist, tmp
     assert previous.read_bytes() == second  # one earlier model is kept: the one just replaced
 
 
+def test_a_first_save_that_fails_leaves_the_earlier_model_where_it_was(tiny_mnist, tmp_path, monkeypatch):
+    import errno
+
+    import lenet_helpers.checkpoint as checkpoint
+
+    path = tmp_path / "best.pt"
+    small_run(tiny_mnist, epochs=1, checkpoint_path=path)
+    first = path.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(checkpoint.torch, "save", disk_full)  # the new checkpoint cannot be written
+    _, history, _ = small_run(tiny_mnist, seed=1, epochs=1, checkpoint_path=path)
+    assert history.save_error and history.previous is None
+    assert path.read_bytes() == first and not (tmp_path / "best.previous.pt").exists()  # nothing moved
+    assert not list(tmp_path.glob(".best.pt.*.tmp"))  # nor left behind
+
+
 def test_learning_rates_follow_the_schedule_fit_uses():
     config = TrainConfig(epochs=2, lr=0.01, warmup=0.25)
     rates = learning_rates(config, steps_per_epoch=50)
