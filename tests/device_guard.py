@@ -57,6 +57,8 @@ def _mark(result, on: bool):
 class Follow(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if getattr(func, "__self__", None) is torch.Tensor.device:  # x.device: where x is, as a GPU would say
+            return ACCELERATOR if on_accelerator(args[0]) else func(*args, **kwargs)
         inputs = [t for t in tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
         if func is torch.Tensor.to:
             target = _target(args, kwargs)

@@ -91,6 +91,19 @@ def test_lesson_04_after_a_quick_lesson_03_uses_that_model_on_a_pretend_gpu(real
     assert "test accuracy:" in printed
 
 
+def test_lessons_05_and_06_on_a_pretend_gpu(real_data, course):
+    """Lesson 05 reads photos and lesson 06 trains twice: neither may leave data on the CPU beside the model."""
+    import shutil
+
+    repo = Path(__file__).parent.parent
+    shutil.copytree(repo / "images", course / "images")
+    shutil.copytree(repo / "benchmarks" / "results", course / "benchmarks" / "results")
+    printed = run_lesson(course, "05_own_handwriting.ipynb", pretend_gpu=True)
+    assert "05.chalk: correct!" in printed
+    printed = run_lesson(course, "06_going_further.ipynb", pretend_gpu=True)
+    assert "augmentation off: validation accuracy" in printed and "06.best_run: correct!" in printed
+
+
 def test_lesson_04_after_training_was_stopped(real_data, course):
     """The stop button after one epoch: a one-epoch checkpoint, and lesson 04 says what it means."""
     from lenet_helpers.data import load_splits
