@@ -100,15 +100,16 @@ EXERCISES: dict[str, Exercise] = {
         "every test image lands in exactly one cell of the confusion matrix",
         "every test image off the diagonal is a mistake"),
         compute=lambda matrix: [_mistakes(matrix)]),
-    "05.box": Exercise((
-        "look at where the ink stops in a 28x28 MNIST digit",
-        "MNIST fits each digit into a square box smaller than 28x28, leaving a border of 4")),
-    "05.chalk": Exercise((
-        "look at the photo, or at what prepare() found",
-        "which is brighter, the strokes or the board? The answer is one of the polarities prepare() accepts")),
-    "05.number": Exercise((
-        "the picture holds several digits in a row; one function reads them all",
-        "use read_number on images/numbers/1984_paper.jpg and join the digits into a string")),
+    "05.fit_width": Exercise((
+        "the longer side of the ink becomes the side of MNIST's box; the other keeps the proportion",
+        "the 0 is taller than wide, so its height becomes 20 pixels: scale the width by the same factor")),
+    "05.sure_and_wrong": Exercise((
+        "the largest of a photo's ten probabilities is how sure the model is of its answer",
+        "take the largest probability of each naive reading and its digit; "
+        "count the photos whose digit differs from the label while that probability is above 0.5")),
+    "05.step": Exercise((
+        "prepare(..., steps=Steps(background=False)) switches one step off; Steps has eight",
+        "switch off each field of Steps in turn, read the photo each time, and note when it stops reading 5")),
     "06.error_rate": Exercise((
         "an error rate counts the mistakes instead of the right answers",
         "error rate in percent = 100 - accuracy in percent"), decimals=2),
@@ -127,9 +128,9 @@ EXERCISES["02.conv2_32_maps"].digest = "df9d46565657e21f36797f3c60a06e557113b111
 EXERCISES["02.fc1_inputs_no_padding"].digest = "51e8ea280b44e16934d4d611901f3d3afc41789840acdff81942c2f65009cd52"
 EXERCISES["02.receptive_field"].digest = "e7f6c011776e8db7cd330b54174fd76f7d0216b612387a5ffcfb81e6f0919683"
 EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
-EXERCISES["05.box"].digest = "f5ca38f748a1d6eaf726b8a42fb575c3c71f1864a8143301782de13da2d9202b"
-EXERCISES["05.chalk"].digest = "460ad073fd6403d4a5d697312df4e5708550b48bd57acba3290248833fbd0360"
-EXERCISES["05.number"].digest = "4dea5c7cb70f50322ec9d734aa4aa078be9227c05251e18991c596f387552370"
+EXERCISES["05.fit_width"].digest = "e629fa6598d732768f7c726b4b621285f9c3b85303900aa912017db7617d8bdb"
+EXERCISES["05.sure_and_wrong"].digest = "7902699be42c8a8e46fbbb4501726517e86b22c56a189f7625a6da49081b2451"
+EXERCISES["05.step"].digest = "9e5f4ee14b9e2dc87471cc8ef9ff668c77a9213b05bd7da6805f9eec290c2b3e"
 EXERCISES["06.error_rate"].digest = "fd5f48d32c8d55604fd194872b86a8763bec0d2611524e43f09ea0916a5f9eb5"
 
 
