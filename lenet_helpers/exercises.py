@@ -108,8 +108,8 @@ EXERCISES: dict[str, Exercise] = {
         "take the largest probability of each naive reading and its digit; "
         "count the photos whose digit differs from the label while that probability is above 0.5")),
     "05.step": Exercise((
-        "prepare(..., steps=Steps(background=False)) switches one step off; Steps has eight",
-        "switch off each field of Steps in turn, read the photo each time, and note when it stops reading 5")),
+        "prepare(..., steps=Steps(background=False)) switches one step off; Steps has one field per step",
+        "dataclasses.fields(Steps) lists the steps; the probability of the 6 is in probabilities(...)")),
     "06.error_rate": Exercise((
         "an error rate counts the mistakes instead of the right answers",
         "error rate in percent = 100 - accuracy in percent"), decimals=2),
@@ -130,7 +130,7 @@ EXERCISES["02.receptive_field"].digest = "e7f6c011776e8db7cd330b54174fd76f7d0216
 EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
 EXERCISES["05.fit_width"].digest = "e629fa6598d732768f7c726b4b621285f9c3b85303900aa912017db7617d8bdb"
 EXERCISES["05.sure_and_wrong"].digest = "7902699be42c8a8e46fbbb4501726517e86b22c56a189f7625a6da49081b2451"
-EXERCISES["05.step"].digest = "9e5f4ee14b9e2dc87471cc8ef9ff668c77a9213b05bd7da6805f9eec290c2b3e"
+EXERCISES["05.step"].digest = "1ba7573640bbbb13a9e25d5b6946b560307af27e6c9cd040840583b186d280b5"
 EXERCISES["06.error_rate"].digest = "fd5f48d32c8d55604fd194872b86a8763bec0d2611524e43f09ea0916a5f9eb5"
 
 

@@ -27,6 +27,7 @@ from .segment import (
     without_faint_plateau,
     without_ruled_lines,
 )
+from .sheet import find_sheet, without_desk
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
 
@@ -35,6 +36,7 @@ POLARITIES = ("auto", "dark-on-light", "light-on-dark")
 class Steps:
     """The photo-cleaning steps `prepare` takes; each can be switched off to measure what it buys."""
 
+    sheet: bool = True  # a sheet on a darker desk: paint the desk over with the paper's light
     background: bool = True  # subtract uneven light and shadows
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
@@ -87,6 +89,9 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         raise ImageError(f"{name} is a thin strip ({width}x{height} once fitted into {WORK_SIZE} pixels); "
                          "crop it around the digit.")
     gray = to_gray(original)
+    sheet = find_sheet(gray) if steps.sheet else None
+    if sheet is not None:
+        gray = without_desk(gray, sheet)
     light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     ink = remove_background(ink, light) if steps.background else stretch(ink)

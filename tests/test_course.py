@@ -7,7 +7,7 @@ import torch
 
 from lenet_helpers.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
 from lenet_helpers.errors import LenetError
-from lenet_helpers.exercises import EXERCISES, check, passed
+from lenet_helpers.exercises import EXERCISES, check, normalise, passed
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 
@@ -75,7 +75,7 @@ def test_checks_say_correct_or_hint_never_the_answer(capsys):
     source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
     assert "4832" not in source and "2416" not in source
     assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
-    assert passed("05.step", " Line-polarity") and passed("01.black_pixel", -0.4242)
+    assert passed("05.step", " Stroke") and passed("01.black_pixel", -0.4242)
     assert all(item.digest or item.compute for item in EXERCISES.values())
 
 
@@ -97,4 +97,5 @@ def test_checks_accept_every_tied_answer_and_spelling_variants():
     assert passed("03.best_epoch", 2, history=history) and passed("03.best_epoch", 3, history=history)
     assert passed("04.weakest_digit", 0, per_class=[0.9, 0.9, 1.0])
     assert passed("04.weakest_digit", 1, per_class=[0.9, 0.9, 1.0])
-    assert {passed("05.step", answer) for answer in ("Line polarity", "line-polarity", "line_polarity")} == {True}
+    assert {passed("05.step", answer) for answer in ("Stroke", " stroke ", "STROKE")} == {True}
+    assert normalise("Line polarity") == normalise("line_polarity") == normalise("line-polarity")

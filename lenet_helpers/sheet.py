@@ -1,0 +1,80 @@
+"""A sheet of paper photographed on a darker desk: the sheet found, the desk painted over with paper.
+
+The desk around a sheet is neither paper nor ink. It is darker than the paper like ink, and
+where it shows as a strip narrower than the background's window it stays as the strongest "ink"
+of the picture: it sets the threshold above a faint digit, and the light sheet between dark
+strips can even look like a light stroke on a dark board. A sheet is told from the rest by its
+shape and its edge: one large light region, a rectangle (turned, or cut by the frame), mostly
+bare paper, with a sharp step down to what surrounds it. A light digit on a dark ground is not a
+sheet: its outline is round or ragged, and little of it is bare. A shadow's lit part is also
+convex, but its step is a shadow's, only a few times darker; a gradient of light has no step.
+"""
+
+import cv2
+import numpy as np
+
+SHEET_SIZE = 256  # longest side while looking for the sheet: its edges, not the ink, matter
+
+
+def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most: float = 0.95,
+               square: float = 0.9, bare: float = 0.8) -> np.ndarray | None:
+    """The sheet as a mask over `gray` (float, 1 = white), or None when the picture shows no sheet on a desk.
+
+    The sheet is the largest light region (Otsu's split of the picture) with what it holds (the
+    digit, the holes the ink leaves) filled in by its convex hull. The hull must cover between
+    `least` and `most` of the picture, fill `square` of the smallest turned rectangle around it
+    (within the frame), and be light at `bare` of its area; the desk just outside its edge must be
+    at most `darker` times as bright as the paper just inside.
+    """
+    scale = SHEET_SIZE / max(gray.shape)
+    size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+    small = cv2.medianBlur((np.clip(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), 0, 1) * 255)
+                           .astype(np.uint8), 5)
+    level, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(light)
+    if count < 2:
+        return None
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    contours, _ = cv2.findContours((labels == largest).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    sheet = np.zeros(small.shape, np.uint8)
+    cv2.fillPoly(sheet, [hull], 1)
+    if not least <= float(sheet.mean()) <= most or not is_rectangle(hull, small.shape, square):
+        return None
+    if float(light[sheet > 0].mean()) < bare:
+        return None
+    band = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))
+    inside = (sheet > 0) & (cv2.erode(sheet, band) == 0)
+    outside = (sheet == 0) & (cv2.dilate(sheet, band) > 0)
+    if not outside.any() or np.median(small[outside]) > darker * np.median(small[inside]):
+        return None
+    full = np.zeros(gray.shape, np.uint8)
+    cv2.fillPoly(full, [np.round(hull / scale).astype(np.int32)], 1)
+    return full > 0
+
+
+def is_rectangle(hull: np.ndarray, shape: tuple[int, int], square: float) -> bool:
+    """Whether a convex outline fills `square` of the smallest turned rectangle around it, cut by the frame."""
+    height, width = shape
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    around, _ = cv2.intersectConvexConvex(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32), frame)
+    return cv2.contourArea(hull) >= square * around
+
+
+def without_desk(gray: np.ndarray, sheet: np.ndarray, margin: float = 0.01) -> np.ndarray:
+    """`gray` with everything off the sheet painted the brightness of the paper nearest to it.
+
+    The sheet is first shrunk by `margin` of the picture's longer side, so that its edge's dark
+    seam goes too. The paper's brightness is carried outwards smoothly (a normalised blur), so
+    that a page lit unevenly meets its painted surround without a step.
+    """
+    reach = max(3, round(margin * max(gray.shape))) | 1
+    paper = cv2.erode(sheet.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach))) > 0
+    if not paper.any():
+        return gray
+    weight = paper.astype(np.float32)
+    sigma = 0.1 * max(gray.shape)
+    spread = cv2.GaussianBlur(weight, (0, 0), sigma)
+    level = cv2.GaussianBlur(gray.astype(np.float32) * weight, (0, 0), sigma) / np.maximum(spread, 1e-6)
+    level = np.where(spread > 1e-3, level, float(np.median(gray[paper])))
+    return np.where(paper, gray, level).astype(np.float32)

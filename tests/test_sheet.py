@@ -1,0 +1,52 @@
+import cv2
+import numpy as np
+from test_preprocess import seven, similarity
+
+from lenet_helpers.preprocess import Steps, prepare
+from lenet_helpers.sheet import find_sheet, without_desk
+
+SHEET = np.array([[260, 110], [560, 130], [545, 520], [240, 500]])  # a turned sheet, 2/3 of the height
+
+
+def faint_seven_on_desk(desk: float = 0.2, ink: float = 0.35) -> np.ndarray:
+    """A faint 7 (`ink` of the light taken away) on a sheet lying on a desk `desk` times as bright, gray float."""
+    paper = np.zeros((600, 800), np.float32)
+    cv2.fillPoly(paper, [SHEET], 1.0, cv2.LINE_AA)
+    page = np.ones((600, 800), np.float32)
+    page[200:400, 300:500] = 1 - ink * (1 - cv2.resize(seven(), (200, 200), interpolation=cv2.INTER_AREA) / 255)
+    photo = 0.88 * (page * paper + desk * (1 - paper))
+    return np.clip(photo + np.random.default_rng(0).normal(0, 0.01, photo.shape), 0, 1).astype(np.float32)
+
+
+def test_a_sheet_on_a_desk_is_found_and_the_desk_painted_over():
+    photo = faint_seven_on_desk()
+    sheet = find_sheet(photo)
+    assert sheet is not None
+    drawn = np.zeros(photo.shape, np.uint8)
+    cv2.fillPoly(drawn, [SHEET], 1)
+    assert (sheet != (drawn > 0)).mean() < 0.01  # the sheet, the digit on it included
+    painted = without_desk(photo, sheet)
+    assert painted[~sheet].min() > 0.8  # no desk left: the paper's brightness carried outwards
+    assert np.array_equal(painted[300, 320:480], photo[300, 320:480])  # the sheet itself untouched
+
+
+def test_a_faint_digit_on_a_sheet_on_a_desk_is_read_as_on_plain_paper():
+    """Without the sheet step the dark desk is the strongest 'ink' and the faint 7 is lost."""
+    photo = (255 * faint_seven_on_desk()).astype(np.uint8)
+    plain = prepare(seven()).pixels
+    p = prepare(photo)
+    assert p.light_background and similarity(p.pixels, plain) > 0.9
+    assert similarity(prepare(photo, steps=Steps(sheet=False)).pixels, plain) < 0.5
+
+
+def test_what_is_not_a_sheet_on_a_desk_is_left_alone():
+    ring = np.zeros((280, 280), np.float32)  # MNIST's fat 0: a light round shape on black
+    cv2.ellipse(ring, (140, 140), (70, 100), 0, 0, 360, 1.0, 45)
+    bar = np.zeros((400, 400), np.float32)  # a thick chalk 1: light, straight, but small
+    bar[60:340, 170:230] = 0.9
+    rows = np.linspace(1.0, 0.3, 400, dtype=np.float32)[:, None]
+    gradient = np.repeat(rows, 400, axis=1)  # light falling off across a page: no edge
+    shadow = np.full((400, 400), 0.9, np.float32)  # a hand's hard shadow over half a page
+    shadow[:, 200:] *= 0.55
+    for picture in (ring, bar, gradient, shadow, np.full((300, 300), 0.9, np.float32)):
+        assert find_sheet(picture) is None
