@@ -40,7 +40,7 @@ class Scene:
     contrast: float = 0.85  # how much light the ink takes away: 0 invisible, 1 full
     paper: float = 0.88  # the paper's brightness
     gradient: float = 0.1  # light falling off across the page, fraction of the brightness
-    shadow: str = "none"  # none | soft | hard | crossing (two hard shadows)
+    shadow: str = "none"  # none | soft | hard | crossing (two hard shadows) | hand (a blob narrower than the page)
     noise: float = 0.015  # sensor noise, standard deviation
     jpeg: int = 90  # JPEG quality; 0 saves a PNG
     lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil) | notebook (dark, a margin)
@@ -79,6 +79,8 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     # of the levels above stay the same
     "notebook": [("dark rules and a margin, pencil", replace(DEFAULT, lines="notebook", ink="pencil"))],
     "faint ink on a desk": [("sheet 65% of the height, ink 35%", replace(DEFAULT, desk=0.65, contrast=0.35))],
+    "hand shadow": [(f"a blob {s}", replace(DEFAULT, shadow="hand", contrast=c))
+                    for s, c in (("over part of the digit", 0.85), ("over a faint digit", 0.45))],
 }
 
 
@@ -164,7 +166,7 @@ def clutter(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray
     return marks
 
 
-def lighting(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
+def lighting(frame: tuple[int, int], scene: Scene, rng, box: tuple = (0, 0, 1, 1)) -> np.ndarray:
     """How brightly each point is lit: a gradient across the page and shadows, (H, W)."""
     height, width = frame
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
@@ -182,6 +184,19 @@ def lighting(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
         side = np.cos(edge_angle) * (xx - width / 2) + np.sin(edge_angle) * (yy - height / 2) - offset
         softness = rng.uniform(0.5, 2.5)
         light *= 1 - rng.uniform(0.35, 0.55) / (1 + np.exp(-side / softness))
+    if scene.shadow == "hand":  # the shadow of a hand or a phone held above the page: a soft oval
+        x, y, w, h = box
+        across, along = rng.uniform(0.3, 1.2) * h, rng.uniform(1.2, 2.5) * h  # half-axes: a finger to a hand
+        angle = rng.uniform(0, np.pi)
+        reach = rng.uniform(0.1, 0.6) * h  # how far its edge comes over the digit, from its centre
+        towards = rng.uniform(0, 2 * np.pi)
+        cx = x + w / 2 + np.cos(towards) * (across + reach - 0.5 * h)
+        cy = y + h / 2 + np.sin(towards) * (across + reach - 0.5 * h)
+        blob = np.zeros(frame, np.float32)
+        axes = (round(along), round(across)) if abs(np.cos(towards - angle)) < 0.5 else (round(across), round(along))
+        cv2.ellipse(blob, (round(cx), round(cy)), axes, np.degrees(angle), 0, 360, 1.0, -1, cv2.LINE_AA)
+        blob = cv2.GaussianBlur(blob, (0, 0), rng.uniform(0.05, 0.25) * h)
+        light *= 1 - rng.uniform(0.3, 0.5) * blob
     return light
 
 
@@ -248,7 +263,7 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
         image = paper * (1 - scene.contrast * coverage[..., None] * (1 - ink))
         if scene.desk:
             image = on_desk(image, box, scene.desk, rng)
-        image *= lighting(frame, scene, rng)[..., None]
+        image *= lighting(frame, scene, rng, box)[..., None]
     elif scene.surface == "chalk":
         board = np.array([0.16, 0.24, 0.2], np.float32) * rng.uniform(0.8, 1.2)
         grain = rng.uniform(0.5, 1.0, frame).astype(np.float32)
