@@ -51,12 +51,24 @@ def line_votes(smooth: np.ndarray) -> tuple[float, float]:
         size = (max(1, round(smooth.shape[1] * scale)), max(1, round(smooth.shape[0] * scale)))
         smooth = cv2.resize(smooth, size, interpolation=cv2.INTER_AREA)
     levels = np.log(smooth.astype(np.float32) + BLACK_LEVEL)
+    dark_total = light_total = 0.0
+    for d, dark, light in line_depths(levels, min(levels.shape) / 8):
+        dark_total += float(dark.sum()) / d
+        light_total += float(light.sum()) / d
+    return dark_total, light_total
+
+
+def line_depths(levels: np.ndarray, largest: float):
+    """For each scale d from one pixel to `largest`, how deep each pixel lies in a dark and in a light line.
+
+    Yields (d, dark, light): how much darker than both points d away on either side (across, along
+    or diagonally) each pixel is, and how much lighter; zero on a step.
+    """
     height, width = levels.shape
     pad = max(height, width)
     padded = np.pad(levels, pad, mode="edge")
-    dark_total = light_total = 0.0
     d = 1
-    while d <= min(height, width) / 8:
+    while d <= largest:
         step = round(d / np.sqrt(2))
         dark, light = np.zeros_like(levels), np.zeros_like(levels)
         for dy, dx in ((0, d), (d, 0), (step, step), (step, -step)):
@@ -64,7 +76,5 @@ def line_votes(smooth: np.ndarray) -> tuple[float, float]:
             behind = padded[pad - dy : pad - dy + height, pad - dx : pad - dx + width]
             dark = np.maximum(dark, np.minimum(ahead, behind) - levels)
             light = np.maximum(light, levels - np.maximum(ahead, behind))
-        dark_total += float(dark.sum()) / d
-        light_total += float(light.sum()) / d
+        yield d, dark, light
         d = max(d + 1, round(d * 1.6))
-    return dark_total, light_total

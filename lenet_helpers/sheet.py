@@ -4,33 +4,37 @@ The desk around a sheet is neither paper nor ink. It is darker than the paper li
 where it shows as a strip narrower than the background's window it stays as the strongest "ink"
 of the picture: it sets the threshold above a faint digit, and the light sheet between dark
 strips can even look like a light stroke on a dark board. A sheet is told from the rest by its
-shape and its edge: one large light region, a rectangle (turned, or cut by the frame), mostly
-bare paper, with a sharp step down to what surrounds it. A light digit on a dark ground is not a
-sheet: its outline is round or ragged, and little of it is bare. A shadow's lit part is also
-convex, but its step is a shadow's, only a few times darker; a gradient of light has no step.
+shape and its edge: one light region, a rectangle (turned, or cut by the frame), mostly bare
+paper, with a sharp step down to what surrounds it. And by what is written: the digit is on the
+sheet, and nothing on the desk is drawn as deep. That keeps a shadow's dark part that holds the
+digit, paper beyond a pen lying across it, a light bar of a digit on a dark ground, and a white
+wall above a chalkboard from being taken for a desk and a sheet.
 """
 
 import cv2
 import numpy as np
 
+from .polarity import BLACK_LEVEL, line_depths
+
 SHEET_SIZE = 256  # longest side while looking for the sheet: its edges, not the ink, matter
+WRITTEN = 0.1  # a line this much darker than both sides (log brightness, ~10 %) is writing
 
 
 def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most: float = 0.95,
-               square: float = 0.9, bare: float = 0.8) -> np.ndarray | None:
+               square: float = 0.9, bare: float = 0.8, deeper: float = 2.0) -> np.ndarray | None:
     """The sheet as a mask over `gray` (float, 1 = white), or None when the picture shows no sheet on a desk.
 
     The sheet is the largest light region (Otsu's split of the picture) with what it holds (the
     digit, the holes the ink leaves) filled in by its convex hull. The hull must cover between
     `least` and `most` of the picture, fill `square` of the smallest turned rectangle around it
     (within the frame), and be light at `bare` of its area; the desk just outside its edge must be
-    at most `darker` times as bright as the paper just inside.
+    at most `darker` times as bright as the paper just inside. Its deepest dark lines (the
+    writing) must be `deeper` times as deep as any on the desk.
     """
     scale = SHEET_SIZE / max(gray.shape)
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
-    small = cv2.medianBlur((np.clip(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), 0, 1) * 255)
-                           .astype(np.uint8), 5)
-    level, light = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    small = (np.clip(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), 0, 1) * 255).astype(np.uint8)
+    level, light = cv2.threshold(cv2.medianBlur(small, 5), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light)
     if count < 2:
         return None
@@ -46,7 +50,10 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     band = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))
     inside = (sheet > 0) & (cv2.erode(sheet, band) == 0)
     outside = (sheet == 0) & (cv2.dilate(sheet, band) > 0)
-    if not outside.any() or np.median(small[outside]) > darker * np.median(small[inside]):
+    smooth = cv2.medianBlur(small, 5)
+    if not outside.any() or np.median(smooth[outside]) > darker * np.median(smooth[inside]):
+        return None
+    if not written_on(cv2.medianBlur(small, 3), cv2.erode(sheet, band) > 0, cv2.dilate(sheet, band) == 0, deeper):
         return None
     full = np.zeros(gray.shape, np.uint8)
     cv2.fillPoly(full, [np.round(hull / scale).astype(np.int32)], 1)
@@ -61,20 +68,39 @@ def is_rectangle(hull: np.ndarray, shape: tuple[int, int], square: float) -> boo
     return cv2.contourArea(hull) >= square * around
 
 
+def written_on(small: np.ndarray, sheet: np.ndarray, desk: np.ndarray, deeper: float) -> bool:
+    """Whether the sheet holds writing and the desk nothing drawn as deep.
+
+    Depth: how much darker a pixel is than both sides of it, at scales up to a marker's stroke
+    (`polarity.line_depths`), taken where the deepest 0.3 % of each region lie.
+    """
+    if not sheet.any() or not desk.any():
+        return False
+    levels = np.log(small.astype(np.float32) + BLACK_LEVEL)
+    depth = np.zeros_like(levels)
+    for _, dark, _ in line_depths(levels, min(levels.shape) / 16):
+        depth = np.maximum(depth, dark)
+    writing = float(np.percentile(depth[sheet], 99.7))
+    return writing >= WRITTEN and float(np.percentile(depth[desk], 99.7)) * deeper <= writing
+
+
 def without_desk(gray: np.ndarray, sheet: np.ndarray, margin: float = 0.01) -> np.ndarray:
-    """`gray` with everything off the sheet painted the brightness of the paper nearest to it.
+    """`gray` with everything off the sheet painted with the brightness of the paper around it.
 
     The sheet is first shrunk by `margin` of the picture's longer side, so that its edge's dark
-    seam goes too. The paper's brightness is carried outwards smoothly (a normalised blur), so
-    that a page lit unevenly meets its painted surround without a step.
+    seam goes too. The paper's brightness is carried outwards by a normalised blur, so that a page
+    lit unevenly meets its painted surround without a step; far from the sheet, its median.
     """
-    reach = max(3, round(margin * max(gray.shape))) | 1
+    reach = 2 * max(1, round(margin * max(gray.shape))) + 1
     paper = cv2.erode(sheet.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach))) > 0
     if not paper.any():
-        return gray
-    weight = paper.astype(np.float32)
-    sigma = 0.1 * max(gray.shape)
-    spread = cv2.GaussianBlur(weight, (0, 0), sigma)
-    level = cv2.GaussianBlur(gray.astype(np.float32) * weight, (0, 0), sigma) / np.maximum(spread, 1e-6)
-    level = np.where(spread > 1e-3, level, float(np.median(gray[paper])))
+        return gray.astype(np.float32)
+    shrink = 8  # the blur is wide: it is computed on a picture 8 times smaller, then enlarged
+    size = (max(1, gray.shape[1] // shrink), max(1, gray.shape[0] // shrink))
+    weight = cv2.resize(paper.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    values = cv2.resize(gray.astype(np.float32) * paper, size, interpolation=cv2.INTER_AREA)
+    sigma, far = 0.1 * max(size), 1e-3  # far from the sheet, its median brightness takes over
+    level = ((cv2.GaussianBlur(values, (0, 0), sigma) + far * float(np.median(gray[paper])))
+             / (cv2.GaussianBlur(weight, (0, 0), sigma) + far))
+    level = cv2.resize(level, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return np.where(paper, gray, level).astype(np.float32)
