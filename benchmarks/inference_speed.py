@@ -8,6 +8,9 @@
 3. With MNIST at hand: real handwriting "photographed" — test digits enlarged, written in dark
    ink on unevenly lit paper at a random place and size, blurred, noised, saved as JPEG — read
    through the whole pipeline, against the same digits fed to the model directly.
+
+Results go to benchmarks/results/inference_speed-KIND.json (KIND: avx2, avx512, avx512-bf16),
+stamped with the machine.
 """
 
 import argparse
@@ -19,7 +22,7 @@ import time
 import cv2
 import numpy as np
 import torch
-from common import check_environment, machine
+from common import check_environment, machine, machine_kind, save_results
 from PIL import Image
 
 from lenet_helpers.checkpoint import load_model
@@ -104,8 +107,11 @@ def main() -> None:
     if "photographed_mnist_accuracy" in results:
         print(f"{'photographed MNIST test digits, whole pipeline':<48}{results['photographed_mnist_accuracy']:8.1%}"
               f"  ({args.photos} digits; fed directly: {results['same_digits_direct_accuracy']:.1%})")
+    saved = save_results(f"inference_speed-{machine_kind()}.json", results)
     if args.json:
         print(json.dumps(results | {"machine": machine()}))
+    else:
+        print(f"saved to {saved}")
 
 
 if __name__ == "__main__":

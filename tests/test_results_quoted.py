@@ -60,9 +60,10 @@ def test_readme_second_opinion_figures_come_from_its_results_file():
     second = results("second_opinion.json")
     section = readme[readme.index("**A second opinion**"):readme.index("`benchmarks/inference_speed.py`")]
     earlier = results("second_opinion-3fad2f8.json")  # the package before the line vote and the faint plateau
-    figures = ((second, "overall"), (second, "ceiling"), (earlier, "overall"))
+    before = results("second_opinion-e67e8c3.json")  # the package before the sheet step
+    figures = ((second, "overall"), (second, "ceiling"), (earlier, "overall"), (before, "overall"))
     quoted = {f"{100 * run[key]:.1f} %" for run, key in figures}
-    quoted |= {f"{100 * row['accuracy']:.1f} %" for row in second["conditions"].values()}
+    quoted |= {f"{100 * row['accuracy']:.1f} %" for run in (second, before) for row in run["conditions"].values()}
     for figure in re.findall(r"\d+\.\d %", section):
         assert figure in quoted, f"README quotes {figure}, which benchmarks/results/second_opinion.json does not hold"
     assert f"{second['photos']:,} photos" in section and "AVX2" in second["machine"].upper()
@@ -79,3 +80,14 @@ def test_readme_accuracy_table_comes_from_the_results_file():
                                                                             f"| **{run['name']}** (")))
         for figure in (run["val_acc"], run["test_acc"]):
             assert f"{100 * figure:.2f} %" in line, f"README's row {run['name']!r} is stale"
+
+
+def test_readme_inference_speed_table_comes_from_its_results_file():
+    readme = (ROOT / "README.md").read_text()
+    speed = results("inference_speed-avx2.json")
+    section = readme[readme.index("`benchmarks/inference_speed.py`, bundled weights"):readme.index("the seed's naive")]
+    assert "AVX2" in speed["machine"].upper() and "AVX2" in section
+    for figure in (f"{speed['small_image_ms']:.1f} ms", f"{speed['photo_12mp_ms']:.0f} ms",
+                   f"{speed['photo_48mp_ms']:.0f} ms", f"{round(speed['model_images_per_second'], -3):,.0f} images/s",
+                   f"{100 * speed['photographed_mnist_accuracy']:.1f} %"):
+        assert figure in section, f"README's inference table lacks {figure} of inference_speed-avx2.json"
