@@ -46,9 +46,11 @@ def _most_confused(matrix) -> list[tuple[int, int]]:
     return [tuple(pair) for pair in (off == off.max()).nonzero().tolist()]
 
 
-def _mistakes(matrix) -> int:
+def _weakest_mistakes(matrix) -> list[int]:
+    """The mistakes among the test images of the weakest digit (of each, when digits tie)."""
     matrix = torch.as_tensor(matrix)
-    return int(matrix.sum() - matrix.trace())
+    right, total = matrix.diagonal(), matrix.sum(dim=1)
+    return [int(total[digit] - right[digit]) for digit in _all_best((right / total).tolist(), min)]
 
 
 def _all_best(values, best=max) -> list[int]:
@@ -60,11 +62,11 @@ def _all_best(values, best=max) -> list[int]:
 
 EXERCISES: dict[str, Exercise] = {
     "01.fives": Exercise((
-        "the labels are one tensor of 60,000 digits; which of them are 5?",
-        "compare the training labels with 5: a tensor of True/False can be summed, and True counts as 1")),
-    "01.black_pixel": Exercise((
-        "the model never sees raw pixels: what happens to each pixel after ToTensor?",
-        "a black pixel is 0 after ToTensor; apply (x - mean) / std with the two constants"), decimals=2),
+        "the validation images are the ones split_indices held out of the 60,000",
+        "val_idx picks the validation images; count the 5s among their labels (True counts as 1 in a sum)")),
+    "01.grey_pixel": Exercise((
+        "the model never sees raw pixels: two steps happen to each one, in order",
+        "ToTensor scales 0-255 to 0-1 first; then Normalize uses the two constants"), decimals=2),
     "01.batches": Exercise((
         "how many images are in the training split (not the 60,000), and how many go in one batch?",
         "55,000 images in batches of 256: the last batch is smaller but still counts")),
@@ -79,14 +81,14 @@ EXERCISES: dict[str, Exercise] = {
         "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side")),
     "02.receptive_field": Exercise((
         "work backwards from one pooled value: which conv1 outputs does it look at?",
-        "a pooled value is the largest of 2x2 neighbouring conv1 outputs; "
-        "each of those sees 5x5 pixels, one pixel apart")),
+        "a pooled value is the largest of a 2x2 block of conv1 outputs: "
+        "how far apart are the 5x5 windows of two neighbouring conv1 outputs?")),
     "03.steps": Exercise((
         "the optimiser takes one step per batch, not per image",
         "one step per batch: how many batches in one pass over 1,000 images, and how many passes?")),
     "03.best_epoch": Exercise((
-        "fit keeps the epoch that did best on the validation split",
-        "look for the largest value in history.val_acc (epochs count from 1)"),
+        "the overfitting run's history is in `small`, like the full run's in `history`",
+        "small.val_acc holds one validation accuracy per epoch; epochs count from 1"),
         compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
     "04.most_confused": Exercise((
         "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
@@ -96,13 +98,13 @@ EXERCISES: dict[str, Exercise] = {
         "the report has one accuracy per digit",
         "the digit whose per-class accuracy is lowest: min over the 10 values"),
         compute=lambda per_class: _all_best(per_class, min)),
-    "04.errors": Exercise((
-        "every test image lands in exactly one cell of the confusion matrix",
-        "every test image off the diagonal is a mistake"),
-        compute=lambda matrix: [_mistakes(matrix)]),
+    "04.weakest_mistakes": Exercise((
+        "each row of the confusion matrix holds every test image of one true digit",
+        "find the row whose diagonal share is lowest; its mistakes are the rest of that row"),
+        compute=lambda matrix: _weakest_mistakes(matrix)),
     "05.fit_width": Exercise((
         "the longer side of the ink becomes the side of MNIST's box; the other keeps the proportion",
-        "the 0 is taller than wide, so its height becomes 20 pixels: scale the width by the same factor")),
+        "which side of this 0 is the longer one, and by what factor does it shrink?")),
     "05.sure_and_wrong": Exercise((
         "the largest of a photo's ten probabilities is how sure the model is of its answer",
         "take the largest probability of each naive reading and its digit; "
@@ -112,16 +114,25 @@ EXERCISES: dict[str, Exercise] = {
         "dataclasses.fields(Steps) lists the steps; the probability of the 6 is in probabilities(...)")),
     "06.error_rate": Exercise((
         "an error rate counts the mistakes instead of the right answers",
-        "error rate in percent = 100 - accuracy in percent"), decimals=2),
-    "06.best_run": Exercise((
+        "out of 100 images, how many are read wrong, and how many right?"), decimals=2),
+    "06.schedule": Exercise((
         "lesson 1 says on which split a recipe is chosen, and why not on the test split",
-        "the row of the results table with the highest mean validation accuracy"),
-        compute=lambda results: [results[i]["name"] for i in _all_best([r["val_acc"] for r in results])]),
+        "compare the two rows' validation column, not the test column"),
+        compute=lambda results: _best_schedule(results)),
 }
 
+SCHEDULES = ("modern, constant lr 1e-3", "modern, one-cycle")  # lesson 06's pair: 30 epochs, one change
+
+
+def _best_schedule(results) -> list[str]:
+    """Of lesson 06's two schedules, the one (both, if tied) with the higher validation accuracy."""
+    pair = [r for r in results if r["name"] in SCHEDULES]
+    return [pair[i]["name"] for i in _all_best([r["val_acc"] for r in pair])]
+
+
 # digests of the fixed answers (made with digest(answer, decimals))
-EXERCISES["01.fives"].digest = "479de61e68a1f232b16498c726ae6afb6de766da18472e8fcbc4bcc5eb153d8b"
-EXERCISES["01.black_pixel"].digest = "c1daef4a2ccfc9f07ba2d11d2bdaf8241de4ba3771f2caddea850af06a88d09f"
+EXERCISES["01.fives"].digest = "826e27285307a923759de350de081d6218a04f4cff82b20c5ddaa8c60138c066"
+EXERCISES["01.grey_pixel"].digest = "f487eb5226f64295c10fa7fcd3aba777dd763d2a0d2e58d9e2e43cf5f3023d0c"
 EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e651db08b2fc0b2d6a731"
 EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
 EXERCISES["02.conv2_32_maps"].digest = "df9d46565657e21f36797f3c60a06e557113b1117e56f093a869f1387fbfba66"

@@ -75,7 +75,7 @@ def test_checks_say_correct_or_hint_never_the_answer(capsys):
     source = (Path(__file__).parent.parent / "lenet_helpers" / "exercises.py").read_text()
     assert "4832" not in source and "2416" not in source
     assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
-    assert passed("05.step", " Stroke") and passed("01.black_pixel", -0.4242)
+    assert passed("05.step", " Stroke") and passed("01.grey_pixel", 2.1215)
     assert all(item.digest or item.compute for item in EXERCISES.values())
 
 
@@ -99,3 +99,11 @@ def test_checks_accept_every_tied_answer_and_spelling_variants():
     assert passed("04.weakest_digit", 1, per_class=[0.9, 0.9, 1.0])
     assert {passed("05.step", answer) for answer in ("Stroke", " stroke ", "STROKE")} == {True}
     assert normalise("Line polarity") == normalise("line_polarity") == normalise("line-polarity")
+    weak = torch.tensor([[8, 2, 0], [1, 4, 0], [0, 0, 9]])  # digit 1 is weakest (4 of 5): 1 mistake
+    assert passed("04.weakest_mistakes", 1, matrix=weak) and not passed("04.weakest_mistakes", 3, matrix=weak)
+    tied = torch.tensor([[8, 2], [1, 4]])  # 0.8 each: 2 or 1 mistakes, both right
+    assert passed("04.weakest_mistakes", 2, matrix=tied) and passed("04.weakest_mistakes", 1, matrix=tied)
+    runs = [{"name": "modern, constant lr 1e-3", "val_acc": 0.99}, {"name": "modern, one-cycle", "val_acc": 0.98},
+            {"name": "modern, one-cycle, augmentation", "val_acc": 0.995}]
+    assert passed("06.schedule", "modern, constant lr 1e-3", results=runs)  # of the two, not of every row
+    assert not passed("06.schedule", "modern, one-cycle, augmentation", results=runs)
