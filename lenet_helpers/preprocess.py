@@ -1,8 +1,9 @@
 """Turn a photo, scan or drawing of a digit into model input, the way MNIST's digits were made.
 
-A photo needs cleaning first (which side is the ink, uneven light and shadows, specks and marks;
-see `polarity` and `segment`), then MNIST's own recipe (`mnist_style`: fit into 20x20, centre by
-mass in 28x28, normalise). `prepare` does both and keeps every step, so lesson 05 can show them.
+A photo needs cleaning first (a desk around the sheet, which side is the ink, uneven light and
+shadows, specks and marks; see `sheet`, `polarity` and `segment`), then MNIST's own recipe
+(`mnist_style`: fit into 20x20, centre by mass in 28x28, normalise). `prepare` does both and keeps
+every step, so lesson 05 can show them.
 """
 
 from dataclasses import dataclass, field
