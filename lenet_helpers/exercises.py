@@ -73,9 +73,9 @@ EXERCISES: dict[str, Exercise] = {
     "02.conv1_no_padding": Exercise((
         "a 5x5 kernel must fit entirely inside the 28x28 picture at every position",
         "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?")),
-    "02.conv2_32_maps": Exercise((
+    "02.conv2_3x3": Exercise((
         "count the weights of one output map first, then multiply",
-        "each output map has one kernel spanning all the input maps, and one bias")),
+        "each output map has one kernel spanning all of conv1's maps, and one bias")),
     "02.fc1_inputs_no_padding": Exercise((
         "fc1 takes the flattened output of the last pooling layer: what is its shape now?",
         "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side")),
@@ -135,7 +135,7 @@ EXERCISES["01.fives"].digest = "826e27285307a923759de350de081d6218a04f4cff82b20c
 EXERCISES["01.grey_pixel"].digest = "f487eb5226f64295c10fa7fcd3aba777dd763d2a0d2e58d9e2e43cf5f3023d0c"
 EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e651db08b2fc0b2d6a731"
 EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
-EXERCISES["02.conv2_32_maps"].digest = "df9d46565657e21f36797f3c60a06e557113b1117e56f093a869f1387fbfba66"
+EXERCISES["02.conv2_3x3"].digest = "52efd2aad05d27e3eac3665b82f2bffa6da52351ce871c1c28e4ba69b40ea3e6"
 EXERCISES["02.fc1_inputs_no_padding"].digest = "51e8ea280b44e16934d4d611901f3d3afc41789840acdff81942c2f65009cd52"
 EXERCISES["02.receptive_field"].digest = "e7f6c011776e8db7cd330b54174fd76f7d0216b612387a5ffcfb81e6f0919683"
 EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
