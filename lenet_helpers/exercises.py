@@ -107,8 +107,7 @@ EXERCISES: dict[str, Exercise] = {
         "which side of this 0 is the longer one, and by what factor does it shrink?")),
     "05.sure_and_wrong": Exercise((
         "the largest of a photo's ten probabilities is how sure the model is of its answer",
-        "take the largest probability of each naive reading and its digit; "
-        "count the photos whose digit differs from the label while that probability is above 0.5")),
+        "a photo counts when two things hold at once: which two, and how are two tensors of True/False combined?")),
     "05.step": Exercise((
         "prepare(..., steps=Steps(background=False)) switches one step off; Steps has one field per step",
         "dataclasses.fields(Steps) lists the steps; the probability of the 6 is in probabilities(...)")),

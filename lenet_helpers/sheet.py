@@ -6,7 +6,7 @@ of the picture: it sets the threshold above a faint digit, and the light sheet b
 strips can even look like a light stroke on a dark board. A sheet is told from the rest by its
 shape and its edge: one light region, a rectangle (turned, or cut by the frame), mostly bare
 paper, with a sharp step down to what surrounds it. And by what is written: the digit is on the
-sheet, and nothing on the desk is drawn as deep. That keeps a shadow's dark part that holds the
+sheet, and nothing on the desk is drawn half as deep. That keeps a shadow's dark part that holds the
 digit, paper beyond a pen lying across it, a light bar of a digit on a dark ground, and a white
 wall above a chalkboard from being taken for a desk and a sheet.
 """
@@ -34,7 +34,7 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     scale = SHEET_SIZE / max(gray.shape)
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
     small = (np.clip(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), 0, 1) * 255).astype(np.uint8)
-    level, light = cv2.threshold(cv2.medianBlur(small, 5), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, light = cv2.threshold(cv2.medianBlur(small, 5), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light)
     if count < 2:
         return None
