@@ -34,7 +34,8 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     scale = SHEET_SIZE / max(gray.shape)
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
     small = (np.clip(cv2.resize(gray, size, interpolation=cv2.INTER_AREA), 0, 1) * 255).astype(np.uint8)
-    _, light = cv2.threshold(cv2.medianBlur(small, 5), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    smooth = cv2.medianBlur(small, 5)
+    _, light = cv2.threshold(smooth, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light)
     if count < 2:
         return None
@@ -48,12 +49,11 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     if float(light[sheet > 0].mean()) < bare:
         return None
     band = cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7))
-    inside = (sheet > 0) & (cv2.erode(sheet, band) == 0)
-    outside = (sheet == 0) & (cv2.dilate(sheet, band) > 0)
-    smooth = cv2.medianBlur(small, 5)
+    core, reach = cv2.erode(sheet, band) > 0, cv2.dilate(sheet, band) > 0  # the sheet without its edge; with it
+    inside, outside = (sheet > 0) & ~core, reach & (sheet == 0)  # the bands on either side of the edge
     if not outside.any() or np.median(smooth[outside]) > darker * np.median(smooth[inside]):
         return None
-    if not written_on(cv2.medianBlur(small, 3), cv2.erode(sheet, band) > 0, cv2.dilate(sheet, band) == 0, deeper):
+    if not written_on(cv2.medianBlur(small, 3), core, ~reach, deeper):
         return None
     full = np.zeros(gray.shape, np.uint8)
     cv2.fillPoly(full, [np.round(hull / scale).astype(np.int32)], 1)
