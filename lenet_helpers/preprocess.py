@@ -39,6 +39,7 @@ class Steps:
 
     sheet: bool = True  # a sheet on a darker desk: paint the desk over with the paper's light
     background: bool = True  # subtract uneven light and shadows
+    narrow_shadows: bool = True  # narrow the background's window below a shadow narrower than it (a finger's)
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
     rules: bool = True  # take out the rules of lined or squared paper
@@ -95,7 +96,7 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         gray = without_desk(gray, sheet)
     light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
-    ink = remove_background(ink, light) if steps.background else stretch(ink)
+    ink = remove_background(ink, light, narrow_shadows=steps.narrow_shadows) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
     if steps.rules:
         mask = without_ruled_lines(mask, ink)

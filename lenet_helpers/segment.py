@@ -25,21 +25,26 @@ class Piece:
     border: bool
 
 
-def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3) -> np.ndarray:
+def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3,
+                      narrow_shadows: bool = True) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
     the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
     any stroke of a digit that fits in it, however thick or blurred, and works at full
-    resolution, so the edge of a hard shadow stays where it is. Two windows are tried and the
-    higher background kept (the opening by either): an octagon fits against a shadow's straight
-    edge at any angle, a square fits into its right-angled corners. The image is smoothed a
-    little first, so that the opening follows the paper, not its noise. On paper (`on_paper`,
-    dark ink inverted), light multiplies what the ink lets through, so ink under a shadow is
-    fainter in proportion: dividing by the paper's own brightness gives every part of the digit
-    the same strength, shaded or not.
+    resolution, so the edge of a hard shadow stays where it is. A shadow narrower than that (a
+    finger's, a pen's) would stay as ink: with `narrow_shadows` the window is narrowed to fit
+    between the strokes and such a shadow when the picture holds one (`background_window`). Two
+    windows are tried and the higher background kept (the opening by either): an octagon fits
+    against a shadow's straight edge at any angle, a square fits into its right-angled corners.
+    The image is smoothed a little first, so that the opening follows the paper, not its noise.
+    On paper (`on_paper`, dark ink inverted), light multiplies what the ink lets through, so ink
+    under a shadow is fainter in proportion: dividing by the paper's own brightness gives every
+    part of the digit the same strength, shaded or not.
     """
     size = max(3, int(min(ink.shape) * window)) | 1
+    if narrow_shadows:
+        size = background_window(ink, size)
     smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
@@ -53,6 +58,64 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     if on_paper:
         flat /= np.maximum(1.0 - background, 0.05)  # 1 - background: the paper's brightness
     return stretch(np.clip(flat, 0, 1))
+
+
+def background_window(ink: np.ndarray, largest: int, side: int = 256, step: float = 1.25,
+                      separation: float = 0.7, rising: float = 1.15) -> int:
+    """The background opening's window: `largest`, or narrower, between the strokes and a narrow shadow.
+
+    An opening of window w takes away every bright structure narrower than w, so the ink taken
+    away as w grows is the picture's size spectrum (a granulometry). A digit's strokes make one
+    mode of it; a finger's or a pen's shadow narrower than `largest` makes a second, wider one,
+    still growing at `largest`: there the largest window would count the shadow as ink. When the
+    spectrum has two modes (Otsu's separation of its log-widths above `separation`) and the ink
+    taken away still grows by `rising` over the last two widenings, the window is the spectrum's
+    valley between the two modes: wider than the strokes, narrower than the shadow. A picture
+    without such a shadow keeps `largest`; its spectrum levels off below it. Measured on a copy
+    at most `side` pixels across, in widenings of `step`; returns an odd width at full size.
+    """
+    scale = min(1.0, side / max(ink.shape))
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    small = cv2.GaussianBlur(small, (0, 0), 1.0)
+    top = max(3, int(largest * scale)) | 1
+    widths = [3]
+    while widths[-1] * step < top:
+        widths.append(max(widths[-1] + 2, int(widths[-1] * step) | 1))
+    widths.append(top)
+    if len(widths) < 4:
+        return largest
+    taken = np.array([float((small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8))).sum())
+                      for w in widths])
+    spectrum = np.maximum(np.diff(taken, prepend=0.0), 0.0)
+    split, between = weighted_otsu(np.log(widths), spectrum)
+    if between < separation or taken[-1] < rising * taken[-3]:
+        return largest
+    low_peak = int(np.argmax(spectrum[:split]))
+    high_peak = split + int(np.argmax(spectrum[split:]))
+    valley = low_peak + int(np.argmin(spectrum[low_peak : high_peak + 1]))
+    return min(largest, int(widths[valley] / scale) | 1)
+
+
+def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:
+    """Otsu's split of sorted `values` with `weights`: (first index above it, separation in [0, 1]).
+
+    The separation is the between-class variance over the total variance: 1 for two sharp
+    modes, 0.75 for an even spread.
+    """
+    total = float(weights.sum())
+    if total <= 0:
+        return 0, 0.0
+    mean = float(weights @ values) / total
+    variance = float(weights @ (values - mean) ** 2) / total
+    best, split = 0.0, 0
+    for k in range(1, len(values)):
+        low, high = float(weights[:k].sum()), float(weights[k:].sum())
+        if low > 0 and high > 0:
+            gap = float(weights[k:] @ values[k:]) / high - float(weights[:k] @ values[:k]) / low
+            between = low * high / total**2 * gap**2
+            if between > best:
+                best, split = between, k
+    return split, best / variance if variance > 0 else 0.0
 
 
 def stretch(flat: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from PIL import Image
 from lenet_helpers.data import mnist_transform
 from lenet_helpers.errors import ImageError
 from lenet_helpers.mnist_style import to_tensor
-from lenet_helpers.preprocess import image_files, prepare, prepare_number
+from lenet_helpers.preprocess import Steps, image_files, prepare, prepare_number
 from lenet_helpers.segment import Piece, group_digits
 
 
@@ -94,6 +94,18 @@ def test_the_edges_of_hard_shadows_do_not_become_ink():
     corner = [(slice(None, 200), slice(None, 240), 0.45)]
     for shadows in (crossing, corner):
         assert similarity(prepare(photographed(faint, shadows)).pixels, reference) > 0.9
+
+
+def test_a_fingers_soft_shadow_over_a_faint_digit_is_not_ink():
+    faint = np.full((400, 400), 240, np.float32)  # a faint pencil 7
+    cv2.polylines(faint, [np.array([[120, 80], [280, 80], [170, 330]], np.int32)], False, 150, 8, cv2.LINE_AA)
+    reference = prepare(seven()).pixels
+    for angle in (-30, 0, 45, 90, 120):
+        blob = np.zeros((400, 400), np.float32)  # an oval a quarter of the picture wide, over the stem
+        cv2.ellipse(blob, (215, 220), (170, 50), angle, 0, 360, 1.0, -1, cv2.LINE_AA)
+        photo = photographed(faint * (1 - 0.45 * cv2.GaussianBlur(blob, (0, 0), 15)))
+        assert similarity(prepare(photo).pixels, reference) > 0.95
+        assert similarity(prepare(photo, steps=Steps(narrow_shadows=False)).pixels, reference) < 0.6
 
 
 def test_noise_specks_and_uneven_light_are_ignored():

@@ -2,6 +2,7 @@ import cv2
 import numpy as np
 
 from lenet_helpers.segment import (
+    background_window,
     digit_pieces,
     find_pieces,
     ink_mask,
@@ -28,6 +29,22 @@ def test_a_thick_stroke_keeps_its_inside():
     flat = remove_background(ink, on_paper=False)
     assert flat[150, 150] > 0.8  # the middle of the stroke is ink, not background
     assert flat[150, 20] < 0.1 and flat[150, 280] < 0.1
+
+
+def test_a_shadow_narrower_than_the_window_narrows_it_and_strokes_alone_do_not():
+    ring = ring_and_specks()
+    assert background_window(ring, 99) == 99  # strokes only: the window stays a third of the picture
+    for angle in (0, 30, 60, 90):
+        band = np.zeros((300, 300), np.float32)  # a finger's soft shadow, a third of the picture wide
+        cv2.ellipse(band, (150, 150), (150, 50), angle, 0, 360, 1.0, -1, cv2.LINE_AA)
+        shaded = np.maximum(ring, 0.4 * cv2.GaussianBlur(band, (0, 0), 10))
+        window = background_window(shaded, 99)
+        assert 14 < window < 99  # wider than the stroke, narrower than the shadow
+        inside = (round(150 + 40 * np.sin(np.radians(angle))), round(150 + 40 * np.cos(np.radians(angle))))
+        assert remove_background(shaded, on_paper=False)[inside] < 0.05  # the shadow is background
+        assert remove_background(shaded, on_paper=False, narrow_shadows=False)[inside] > 0.15  # not with 99 alone
+        flat = remove_background(shaded, on_paper=False)
+        assert flat[20, 150] > 0.5 and flat[150, 60] > 0.5  # the ring stays, in and out of the shadow
 
 
 def test_a_closed_loop_keeps_its_ring_and_drops_the_specks():
