@@ -66,16 +66,23 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
 
     An opening of window w takes away every bright structure narrower than w, so the ink taken
     away as w grows is the picture's size spectrum (a granulometry). A digit's strokes make one
-    mode of it; a finger's or a pen's shadow narrower than `largest` makes a second, wider one,
+    mode of it; a finger's or a hand's shadow narrower than `largest` makes a second, wider one,
     still growing at `largest`: there the largest window would count the shadow as ink. When the
     spectrum has two modes (Otsu's separation of its log-widths above `separation`) and the ink
     taken away still grows by `rising` over the last two widenings, the window is the spectrum's
-    valley between the two modes: wider than the strokes, narrower than the shadow. A picture
-    without such a shadow keeps `largest`; its spectrum levels off below it. Measured on a copy
-    at most `side` pixels across, in widenings of `step`; returns an odd width at full size.
+    valley between the two modes: wider than the strokes, narrower than the shadow. It is kept
+    only if the strokes are whole below it (at least half the ink's full strength is taken away
+    there), not when the lower mode is the paper's noise and the upper one a marker's strokes
+    filling the picture. A picture without such a shadow keeps `largest`, its spectrum levelling
+    off below it; so does a drawing (its background is one level, as in `polarity`), whose fat
+    strokes filling the picture can make the second mode themselves. Measured on a copy at most
+    `side` pixels across, in widenings of `step`; returns an odd width at full size.
     """
     scale = min(1.0, side / max(ink.shape))
     small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    levels = cv2.medianBlur((np.clip(small, 0, 1) * 255).astype(np.uint8), 3)
+    if np.median(levels) <= levels.min() + 1:  # a drawing: its background is one level, with no shadow on it
+        return largest
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
     top = max(3, int(largest * scale)) | 1
     widths = [3]
@@ -84,8 +91,8 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     widths.append(top)
     if len(widths) < 4:
         return largest
-    taken = np.array([float((small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8))).sum())
-                      for w in widths])
+    above = [small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8)) for w in widths]
+    taken = np.array([float(a.sum()) for a in above])
     spectrum = np.maximum(np.diff(taken, prepend=0.0), 0.0)
     split, between = weighted_otsu(np.log(widths), spectrum)
     if between < separation or taken[-1] < rising * taken[-3]:
@@ -93,6 +100,8 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     low_peak = int(np.argmax(spectrum[:split]))
     high_peak = split + int(np.argmax(spectrum[split:]))
     valley = low_peak + int(np.argmin(spectrum[low_peak : high_peak + 1]))
+    if float(above[valley].max()) < 0.5 * float(above[-1].max()):  # the strokes would not be whole below it
+        return largest
     return min(largest, int(widths[valley] / scale) | 1)
 
 

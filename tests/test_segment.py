@@ -32,7 +32,7 @@ def test_a_thick_stroke_keeps_its_inside():
 
 
 def test_a_shadow_narrower_than_the_window_narrows_it_and_strokes_alone_do_not():
-    ring = ring_and_specks()
+    ring = ring_and_specks() + np.random.default_rng(0).normal(0, 0.02, (300, 300)).astype(np.float32)  # a photo
     assert background_window(ring, 99) == 99  # strokes only: the window stays a third of the picture
     for angle in (0, 30, 60, 90):
         band = np.zeros((300, 300), np.float32)  # a finger's soft shadow, a third of the picture wide
@@ -45,6 +45,11 @@ def test_a_shadow_narrower_than_the_window_narrows_it_and_strokes_alone_do_not()
         assert remove_background(shaded, on_paper=False, narrow_shadows=False)[inside] > 0.15  # not with 99 alone
         flat = remove_background(shaded, on_paper=False)
         assert flat[20, 150] > 0.5 and flat[150, 60] > 0.5  # the ring stays, in and out of the shadow
+
+    bold = np.zeros((256, 256), np.float32)  # a marker's 8 filling the picture, its strokes near the window
+    cv2.circle(bold, (128, 80), 50, 1.0, 60, cv2.LINE_AA)
+    cv2.circle(bold, (128, 180), 55, 1.0, 60, cv2.LINE_AA)
+    assert background_window(bold + np.random.default_rng(0).normal(0, 0.02, bold.shape).astype(np.float32), 85) == 85
 
 
 def test_a_closed_loop_keeps_its_ring_and_drops_the_specks():
