@@ -1,8 +1,9 @@
 """MNIST's own recipe, what lesson 05 teaches: how every MNIST digit was made from a scanned one.
 
 White ink on black, cropped to the ink, fitted into a 20x20 box keeping the aspect ratio
-(anti-aliased: grey edges), placed in 28x28 so that the centre of mass is the centre, then
-normalised exactly as the training images. A photo's cleaning, before this, is in `preprocess`.
+(anti-aliased: grey edges), placed in 28x28 so that the centre of mass is where MNIST's are (the
+centre), then normalised exactly as the training images. A photo's cleaning, before this, is
+in `preprocess`.
 """
 
 import cv2
@@ -11,6 +12,8 @@ import torch
 
 from .data import MNIST_MEAN, MNIST_STD, normalize
 from .segment import normalize_stroke
+
+MASS_CENTRE = 14.0  # where MNIST's training digits have their centre of mass, on average, in rows and columns
 
 
 def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
@@ -38,19 +41,24 @@ def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[n
     return np.clip(cv2.resize(crop, size, interpolation=method), 0, 1), (x, y, w, h)
 
 
-def center_by_mass(digit: np.ndarray) -> np.ndarray:
-    """Place a 20x20-fitted digit in 28x28 so that its centre of mass is at the centre (whole pixels, as MNIST)."""
+def center_by_mass(digit: np.ndarray, centre: float = MASS_CENTRE) -> np.ndarray:
+    """Place a 20x20-fitted digit in 28x28 so that its centre of mass falls where MNIST's do.
+
+    MNIST's digits were moved by whole pixels, so their centres of mass spread over the pixel
+    around (14, 14). Here the digit is moved by fractions of a pixel (bilinear) to that point
+    exactly: with whole pixels, a photo whose centre of mass lay near a half pixel could jump by
+    one pixel for a hair's difference, and a model can read the same digit differently one
+    pixel apart. The whole digit stays in the frame.
+    """
     h, w = digit.shape
     moments = cv2.moments(digit)
     if moments["m00"] == 0:
-        top, left = (28 - h) // 2, (28 - w) // 2
+        dy, dx = (28 - h) / 2, (28 - w) / 2
     else:
-        top = round(13.5 - moments["m01"] / moments["m00"])
-        left = round(13.5 - moments["m10"] / moments["m00"])
-        top, left = min(max(top, 0), 28 - h), min(max(left, 0), 28 - w)  # the whole digit stays in the frame
-    canvas = np.zeros((28, 28), np.float32)
-    canvas[top : top + h, left : left + w] = digit
-    return canvas
+        dy = min(max(centre - moments["m01"] / moments["m00"], 0), 28 - h)
+        dx = min(max(centre - moments["m10"] / moments["m00"], 0), 28 - w)
+    shift = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(digit.astype(np.float32), shift, (28, 28), flags=cv2.INTER_LINEAR)
 
 
 def to_tensor(pixels: np.ndarray, mean: float = MNIST_MEAN, std: float = MNIST_STD) -> torch.Tensor:

@@ -3,11 +3,12 @@ import io
 import cv2
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
-from lenet_helpers.data import mnist_transform
+from lenet_helpers.data import load_mnist, mnist_transform
 from lenet_helpers.errors import ImageError
-from lenet_helpers.mnist_style import to_tensor
+from lenet_helpers.mnist_style import MASS_CENTRE, to_tensor
 from lenet_helpers.preprocess import Steps, image_files, prepare, prepare_number
 from lenet_helpers.segment import Piece, group_digits
 
@@ -40,8 +41,22 @@ def test_output_is_mnist_style():
     assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 <= 22  # fitted into 20x20 (+ blur)
     mass = p.pixels / p.pixels.sum()
     cy, cx = (mass * np.arange(28)[:, None]).sum(), (mass * np.arange(28)[None, :]).sum()
-    assert abs(cy - 13.5) < 0.5 and abs(cx - 13.5) < 0.5  # centred by centre of mass
+    assert abs(cy - 14.0) < 0.1 and abs(cx - 14.0) < 0.1  # centred by centre of mass, where MNIST's digits have it
     assert p.pixels[:2].max() == 0 and p.pixels[:, :2].max() == 0  # a black border as in MNIST
+
+
+def test_the_same_digit_drawn_a_little_smaller_gives_nearly_the_same_input():
+    reference = prepare(seven()).pixels
+    for scale in np.linspace(0.8, 1.0, 11):  # whole-pixel centring jumped by a pixel at most of these (0.93)
+        assert similarity(prepare(seven(scale=scale)).pixels, reference) > 0.97
+
+
+def test_the_centre_of_mass_is_where_mnists_training_digits_have_it(real_data):
+    images, _ = load_mnist(real_data, train=True)
+    mass = images[:5000].double()
+    rows = (mass.sum(2) * torch.arange(28)).sum(1) / mass.sum((1, 2))
+    columns = (mass.sum(1) * torch.arange(28)).sum(1) / mass.sum((1, 2))
+    assert abs(float(rows.mean()) - MASS_CENTRE) < 0.05 and abs(float(columns.mean()) - MASS_CENTRE) < 0.05
 
 
 def test_tensor_is_normalised_exactly_like_training_images():
