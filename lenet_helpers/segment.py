@@ -81,7 +81,7 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     scale = min(1.0, side / max(ink.shape))
     small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
     levels = cv2.medianBlur((np.clip(small, 0, 1) * 255).astype(np.uint8), 3)
-    if np.median(levels) <= levels.min() + 1:  # a drawing: its background is one level, with no shadow on it
+    if np.median(levels) <= int(levels.min()) + 1:  # a drawing: its background is one level, with no shadow on it
         return largest
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
     top = max(3, int(largest * scale)) | 1
