@@ -70,21 +70,27 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     still growing at `largest`: there the largest window would count the shadow as ink. When the
     spectrum has two modes (Otsu's separation of its log-widths above `separation`) and the ink
     taken away still grows by `rising` over the last two widenings, the window is the spectrum's
-    valley between the two modes: wider than the strokes, narrower than the shadow. It is kept
-    only if the strokes are whole below it (at least half the ink's full strength is taken away
-    there), not when the lower mode is the paper's noise and the upper one a marker's strokes
-    filling the picture. A picture without such a shadow keeps `largest`, its spectrum levelling
-    off below it; so does a drawing (its background is one level, as in `polarity`), whose fat
-    strokes filling the picture can make the second mode themselves. Measured on a copy at most
-    `side` pixels across, in widenings of `step`; returns an odd width at full size.
+    valley between the two modes: wider than the strokes, narrower than the shadow. It is refused
+    when the ink's strongest part (within 0.8 of its peak under `largest`) would mostly vanish
+    below it: a shadow is never as dark as the ink lying in it, but a coloured-in loop, a
+    marker's stroke filling the picture (its lower mode the paper's noise) or a bold digit next
+    to printed words is, and would be hollowed out. A picture without such a shadow keeps
+    `largest`, its spectrum levelling off below it; so does a drawing (its background is one
+    level, as in `polarity`), whose fat strokes filling the picture can make the second mode
+    themselves. Measured on a copy at most `side` pixels across, in widenings of `step`; returns
+    an odd width at full size.
     """
     scale = min(1.0, side / max(ink.shape))
-    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    if scale < 1:
+        size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+        small = cv2.resize(ink, size, interpolation=cv2.INTER_AREA)
+    else:
+        small = ink
     levels = cv2.medianBlur((np.clip(small, 0, 1) * 255).astype(np.uint8), 3)
     if np.median(levels) <= int(levels.min()) + 1:  # a drawing: its background is one level, with no shadow on it
         return largest
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
-    top = max(3, int(largest * scale)) | 1
+    top = max(3, int(min(largest * scale, min(small.shape)))) | 1
     widths = [3]
     while widths[-1] * step < top:
         widths.append(max(widths[-1] + 2, int(widths[-1] * step) | 1))
@@ -100,8 +106,10 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     low_peak = int(np.argmax(spectrum[:split]))
     high_peak = split + int(np.argmax(spectrum[split:]))
     valley = low_peak + int(np.argmin(spectrum[low_peak : high_peak + 1]))
-    if float(above[valley].max()) < 0.5 * float(above[-1].max()):  # the strokes would not be whole below it
-        return largest
+    full, kept = above[-1], above[valley]
+    core = full >= 0.8 * float(full.max())  # the strongest ink: no shadow is as dark as the ink in it
+    if np.count_nonzero(core & (kept < 0.1 * full)) > 0.1 * np.count_nonzero(core):
+        return largest  # the window would take a filled loop's or a marker's core for background
     return min(largest, int(widths[valley] / scale) | 1)
 
 

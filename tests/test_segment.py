@@ -52,6 +52,17 @@ def test_a_shadow_narrower_than_the_window_narrows_it_and_strokes_alone_do_not()
     assert background_window(bold + np.random.default_rng(0).normal(0, 0.02, bold.shape).astype(np.float32), 85) == 85
 
 
+def test_a_coloured_in_loop_stays_ink_beside_a_soft_shadow():
+    ink = np.zeros((256, 256), np.float32)  # a 9 whose loop is coloured in, strokes 7 pixels
+    cv2.circle(ink, (128, 103), 22, 0.8, -1, cv2.LINE_AA)
+    cv2.line(ink, (147, 103), (138, 183), 0.8, 7, cv2.LINE_AA)
+    yy, xx = np.mgrid[0:256, 0:256] / 256
+    ink += 0.3 * np.exp(-((yy - 0.7) ** 2 + (xx - 0.3) ** 2) / (2 * 0.15**2)) + 0.1 * xx  # a shadow, a gradient
+    ink += np.random.default_rng(0).normal(0, 0.015, ink.shape)
+    flat = remove_background(ink.astype(np.float32), on_paper=False)
+    assert flat[103, 128] > 0.5  # the loop's middle is ink, not background
+
+
 def test_a_closed_loop_keeps_its_ring_and_drops_the_specks():
     mask, _ = ink_mask(ring_and_specks())
     pieces, labels = find_pieces(mask)
