@@ -33,7 +33,7 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
     any stroke of a digit that fits in it, however thick or blurred, and works at full
     resolution, so the edge of a hard shadow stays where it is. A shadow narrower than that (a
-    finger's, a pen's) would stay as ink: with `narrow_shadows` the window is narrowed to fit
+    finger's, a hand's) would stay as ink: with `narrow_shadows` the window is narrowed to fit
     between the strokes and such a shadow when the picture holds one (`background_window`). Two
     windows are tried and the higher background kept (the opening by either): an octagon fits
     against a shadow's straight edge at any angle, a square fits into its right-angled corners.
@@ -72,9 +72,9 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     taken away still grows by `rising` over the last two widenings, the window is the spectrum's
     valley between the two modes: wider than the strokes, narrower than the shadow. It is refused
     when the ink's strongest part (within 0.8 of its peak under `largest`) would mostly vanish
-    below it: a shadow is never as dark as the ink lying in it, but a coloured-in loop, a
-    marker's stroke filling the picture (its lower mode the paper's noise) or a bold digit next
-    to printed words is, and would be hollowed out. A picture without such a shadow keeps
+    below it: a shadow is never as dark as the ink lying in it, but the core of a coloured-in
+    loop or of a marker's stroke filling the picture (its lower mode the paper's noise) is, and
+    would be hollowed out. A picture without such a shadow keeps
     `largest`, its spectrum levelling off below it; so does a drawing (its background is one
     level, as in `polarity`), whose fat strokes filling the picture can make the second mode
     themselves. Measured on a copy at most `side` pixels across, in widenings of `step`; returns
