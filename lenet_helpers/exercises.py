@@ -60,6 +60,15 @@ def _all_best(values, best=max) -> list[int]:
     return [i for i, v in enumerate(values) if v == target]
 
 
+SCHEDULES = ("modern, constant lr 1e-3", "modern, one-cycle")  # lesson 06's pair: 30 epochs, one change
+
+
+def _best_schedule(results) -> list[str]:
+    """Of lesson 06's two schedules, the one (both, if tied) with the higher validation accuracy."""
+    pair = [r for r in results if r["name"] in SCHEDULES]
+    return [pair[i]["name"] for i in _all_best([r["val_acc"] for r in pair])]
+
+
 EXERCISES: dict[str, Exercise] = {
     "01.fives": Exercise((
         "the validation images are the ones split_indices held out of the 60,000",
@@ -93,7 +102,7 @@ EXERCISES: dict[str, Exercise] = {
     "04.most_confused": Exercise((
         "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
         "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)"),
-        compute=lambda matrix: _most_confused(matrix)),
+        compute=_most_confused),
     "04.weakest_digit": Exercise((
         "the report has one accuracy per digit",
         "the digit whose per-class accuracy is lowest: min over the 10 values"),
@@ -101,7 +110,7 @@ EXERCISES: dict[str, Exercise] = {
     "04.weakest_mistakes": Exercise((
         "each row of the confusion matrix holds every test image of one true digit",
         "find the row whose diagonal share is lowest; its mistakes are the rest of that row"),
-        compute=lambda matrix: _weakest_mistakes(matrix)),
+        compute=_weakest_mistakes),
     "05.fit_width": Exercise((
         "the longer side of the ink becomes the side of MNIST's box; the other keeps the proportion",
         "which side of this 0 is the longer one, and by what factor does it shrink?")),
@@ -117,17 +126,8 @@ EXERCISES: dict[str, Exercise] = {
     "06.schedule": Exercise((
         "lesson 1 says on which split a recipe is chosen, and why not on the test split",
         "compare the two rows' validation column, not the test column"),
-        compute=lambda results: _best_schedule(results)),
+        compute=_best_schedule),
 }
-
-SCHEDULES = ("modern, constant lr 1e-3", "modern, one-cycle")  # lesson 06's pair: 30 epochs, one change
-
-
-def _best_schedule(results) -> list[str]:
-    """Of lesson 06's two schedules, the one (both, if tied) with the higher validation accuracy."""
-    pair = [r for r in results if r["name"] in SCHEDULES]
-    return [pair[i]["name"] for i in _all_best([r["val_acc"] for r in pair])]
-
 
 # digests of the fixed answers (made with digest(answer, decimals))
 EXERCISES["01.fives"].digest = "826e27285307a923759de350de081d6218a04f4cff82b20c5ddaa8c60138c066"
