@@ -18,17 +18,30 @@ BLACK_LEVEL = 13  # of 255: added before the logarithm, so that the noise of nea
 def has_light_background(gray: np.ndarray, lines: bool = True) -> bool:
     """True for dark ink on light paper.
 
-    A picture whose most common level is its darkest or its lightest (a digital drawing, a
-    screenshot, MNIST itself) has its background at that level. A photo's paper is never one
-    level: then the ink is on the side of the lines (`line_votes`). With `lines` off, the
-    earlier rule for comparison: the paper is the median, the ink the extreme farther from it.
+    A drawing (`is_drawing`) has its background at its darkest or its lightest level. A photo's
+    paper is never one level: then the ink is on the side of the lines (`line_votes`). With
+    `lines` off, the earlier rule for comparison: the paper is the median, the ink the extreme
+    farther from it.
     """
     smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)  # single noisy pixels do not count
     paper, darkest, lightest = float(np.median(smooth)), float(smooth.min()), float(smooth.max())
-    if paper <= darkest + 1 or paper >= lightest - 1 or not lines:
+    if _one_level(smooth) or not lines:
         return contrast(paper, darkest) > contrast(lightest, paper)
     dark, light = line_votes(smooth)
     return dark >= light
+
+
+def is_drawing(gray: np.ndarray) -> bool:
+    """True for a digital drawing, a screenshot or MNIST itself: its most common level is its darkest or lightest.
+
+    A photo's paper is never one level: light, grain and noise spread it.
+    """
+    return _one_level(cv2.medianBlur((gray * 255).astype(np.uint8), 3))
+
+
+def _one_level(smooth: np.ndarray) -> bool:
+    paper = float(np.median(smooth))
+    return paper <= float(smooth.min()) + 1 or paper >= float(smooth.max()) - 1
 
 
 def contrast(brighter: float, darker: float) -> float:

@@ -16,7 +16,7 @@ from .data import MNIST_MEAN, MNIST_STD
 from .decode import IMAGE_SUFFIXES, MIN_SIDE, WORK_SIZE, Source, image_files, read_image, rescale, to_gray  # noqa: F401
 from .errors import ImageError
 from .mnist_style import center_by_mass, fit_digit, to_tensor
-from .polarity import has_light_background
+from .polarity import has_light_background, is_drawing
 from .segment import (
     digit_pieces,
     find_pieces,
@@ -96,7 +96,8 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
         gray = without_desk(gray, sheet)
     light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
-    ink = remove_background(ink, light, narrow_shadows=steps.narrow_shadows) if steps.background else stretch(ink)
+    narrow = steps.narrow_shadows and not is_drawing(gray)  # a drawing has no shadows
+    ink = remove_background(ink, light, narrow_shadows=narrow) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
     if steps.rules:
         mask = without_ruled_lines(mask, ink)

@@ -34,7 +34,8 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     any stroke of a digit that fits in it, however thick or blurred, and works at full
     resolution, so the edge of a hard shadow stays where it is. A shadow narrower than that (a
     finger's, a hand's) would stay as ink: with `narrow_shadows` the window is narrowed to fit
-    between the strokes and such a shadow when the picture holds one (`background_window`). Two
+    between the strokes and such a shadow when the picture holds one (`background_window`; a
+    drawing, `polarity.is_drawing`, has no shadows and is not narrowed). Two
     windows are tried and the higher background kept (the opening by either): an octagon fits
     against a shadow's straight edge at any angle, a square fits into its right-angled corners.
     The image is smoothed a little first, so that the opening follows the paper, not its noise.
@@ -75,10 +76,10 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     below it: a shadow is never as dark as the ink lying in it, but the core of a coloured-in
     loop or of a marker's stroke filling the picture (its lower mode the paper's noise) is, and
     would be hollowed out. A picture without such a shadow keeps
-    `largest`, its spectrum levelling off below it; so does a drawing (its background is one
-    level, as in `polarity`), whose fat strokes filling the picture can make the second mode
-    themselves. Measured on a copy at most `side` pixels across, in widenings of `step`; returns
-    an odd width at full size.
+    `largest`, its spectrum levelling off below it. A drawing has no shadow, and its fat strokes
+    filling the picture can make the second mode themselves: it is not asked (`remove_background`
+    with `narrow_shadows` off). Measured on a copy at most `side` pixels across, in widenings of
+    `step`; returns an odd width at full size.
     """
     scale = min(1.0, side / max(ink.shape))
     if scale < 1:
@@ -86,9 +87,6 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
         small = cv2.resize(ink, size, interpolation=cv2.INTER_AREA)
     else:
         small = ink
-    levels = cv2.medianBlur((np.clip(small, 0, 1) * 255).astype(np.uint8), 3)
-    if np.median(levels) <= int(levels.min()) + 1:  # a drawing: its background is one level, with no shadow on it
-        return largest
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
     top = max(3, int(min(largest * scale, min(small.shape)))) | 1
     widths = [3]
@@ -117,22 +115,24 @@ def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:
     """Otsu's split of sorted `values` with `weights`: (first index above it, separation in [0, 1]).
 
     The separation is the between-class variance over the total variance: 1 for two sharp
-    modes, 0.75 for an even spread.
+    modes, 0.75 for an even spread. The first best split is taken, as OpenCV's Otsu does.
     """
+    values, weights = np.asarray(values, np.float64), np.asarray(weights, np.float64)
     total = float(weights.sum())
-    if total <= 0:
+    if total <= 0 or len(values) < 2:
         return 0, 0.0
     mean = float(weights @ values) / total
     variance = float(weights @ (values - mean) ** 2) / total
-    best, split = 0.0, 0
-    for k in range(1, len(values)):
-        low, high = float(weights[:k].sum()), float(weights[k:].sum())
-        if low > 0 and high > 0:
-            gap = float(weights[k:] @ values[k:]) / high - float(weights[:k] @ values[:k]) / low
-            between = low * high / total**2 * gap**2
-            if between > best:
-                best, split = between, k
-    return split, best / variance if variance > 0 else 0.0
+    low = np.cumsum(weights)[:-1]  # the weight at and below each split, and its first moment
+    moment = np.cumsum(weights * values)[:-1]
+    high = total - low
+    valid = (low > 0) & (high > 1e-12 * total)
+    between = np.zeros(len(low))
+    between[valid] = (mean * low[valid] - moment[valid]) ** 2 / (low[valid] * high[valid])
+    k = int(np.argmax(between))
+    if between[k] <= 0:
+        return 0, 0.0
+    return k + 1, float(between[k]) / variance if variance > 0 else 0.0
 
 
 def stretch(flat: np.ndarray) -> np.ndarray:
@@ -194,12 +194,9 @@ def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
     """
     if levels.size < 50:
         return 0.0
-    split, _ = cv2.threshold(levels.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    low, high = levels[levels <= split], levels[levels > split]
-    if not low.size or not high.size:
-        return 0.0
-    between = low.size * high.size / levels.size**2 * (float(high.mean()) - float(low.mean())) ** 2
-    return float(split) if between > separation * float(levels.var()) else 0.0
+    counts = np.bincount(levels.ravel(), minlength=256)
+    split, between = weighted_otsu(np.arange(len(counts)), counts)
+    return float(split - 1) if split and between > separation else 0.0
 
 
 def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, family: int = 3) -> np.ndarray:
