@@ -5,9 +5,9 @@ from the preparation it measures: the digits are real MNIST handwriting, their s
 re-drawn from a skeleton at a chosen width, and each photo varies one condition of the world
 (stroke width, blur, resolution, size and place in the frame, rotation, ink, contrast, paper,
 light, shadows, noise, JPEG, printed lines, light ink on dark, transparency, clutter, a
-notebook's dark rules, faint ink on a sheet on a desk) away from a plain default. Everything is
-drawn from a seeded generator per photo, so a photo is the same whichever subset of the benchmark
-is run.
+notebook's dark rules, faint ink on a sheet on a desk, a hand's shadow, a worksheet's printed
+words) away from a plain default. Everything is drawn from a seeded generator per photo, so a
+photo is the same whichever subset of the benchmark is run.
 """
 
 from dataclasses import dataclass, replace
@@ -48,6 +48,7 @@ class Scene:
     clutter: str = "none"  # none | speck | specks | dust (small specks everywhere) | crossed-out
     desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
     gaps: tuple[int, float] = (0, 0.0)  # breaks in the strokes (a pen skipping): how many, how wide / height
+    words: str = "none"  # none | above (a printed line above or below the digit) | beside (a label to its left)
 
 
 DEFAULT = Scene()
@@ -81,7 +82,12 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     "faint ink on a desk": [("sheet 65% of the height, ink 35%", replace(DEFAULT, desk=0.65, contrast=0.35))],
     "hand shadow": [(f"a blob {s}", replace(DEFAULT, shadow="hand", contrast=c))
                     for s, c in (("over part of the digit", 0.85), ("over a faint digit", 0.45))],
+    "printed words": [("a line above or below", replace(DEFAULT, words="above")),
+                      ("a label beside a thin digit", replace(DEFAULT, words="beside", width="thin"))],
 }
+WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
+         "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
+FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_TRIPLEX)
 
 
 def stroke_coverage(digit: np.ndarray, width: str, gaps: tuple[int, float] = (0, 0.0), rng=None) -> np.ndarray:
@@ -164,6 +170,35 @@ def clutter(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray
             end = (round(px + 1.2 * half), round(py - sign * 0.3 * half))
             cv2.line(marks, start, end, 1.0, thickness, cv2.LINE_AA)
     return marks
+
+
+def printed_words(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray:
+    """Coverage of a worksheet's printed words near the digit: a line of text, or a label to its left.
+
+    Printed text is a row of small pieces of even height (a third of the digit's to a sixth), in
+    ink as dark as a pen's, as close to the digit as a form puts it.
+    """
+    words = np.zeros(frame, np.uint8)
+    if scene.words == "none":
+        return words.astype(np.float32)
+    height, width = frame
+    x, y, w, h = box
+    font = int(rng.choice(FONTS))
+    cap = rng.uniform(1 / 6, 1 / 3) * h  # the capital letters' height in pixels
+    scale = cap / cv2.getTextSize("H", font, 1.0, 1)[0][1]
+    thickness = max(1, round(scale * rng.uniform(1.0, 2.2)))
+    count = int(rng.integers(2, 5)) if scene.words == "above" else int(rng.integers(1, 3))
+    text = " ".join(rng.choice(WORDS, count)).capitalize() + (":" if scene.words == "beside" else "")
+    (text_w, text_h), _ = cv2.getTextSize(text, font, scale, thickness)
+    gap = rng.uniform(0.15, 0.5) * h
+    if scene.words == "above":  # a line of text above or below the digit, starting near its left
+        left = x + rng.uniform(-0.5, 0.3) * w
+        base = y - gap if rng.uniform() < 0.5 or y + h + gap + text_h > height else y + h + gap + text_h
+    else:  # a label ending just left of the digit, on its lower half
+        left = x - gap - text_w
+        base = y + rng.uniform(0.5, 1.0) * h
+    cv2.putText(words, text, (round(left), round(base)), font, scale, 255, thickness, cv2.LINE_AA)
+    return words.astype(np.float32) / 255
 
 
 def lighting(frame: tuple[int, int], scene: Scene, rng, box: tuple = (0, 0, 1, 1)) -> np.ndarray:
@@ -257,6 +292,7 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
         dark = scene.lines in ("dark-ruled", "notebook")
         line_colour = np.array([0.3, 0.32, 0.4] if dark else [0.55, 0.7, 0.92], np.float32)
         paper *= 1 - printed_lines(frame, scene, rng)[..., None] * (1 - line_colour) * 0.8
+        paper *= 1 - 0.9 * printed_words(frame, box, scene, rng)[..., None]
         ink = np.array(INK_COLOURS[scene.ink], np.float32)
         if scene.ink == "pencil":  # graphite leaves a grainy trace
             coverage = coverage * rng.uniform(0.55, 1.0, frame).astype(np.float32)

@@ -46,6 +46,7 @@ class Steps:
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
+    printed_text: bool = True  # leave out a worksheet's printed words near the digit
     stroke: bool = True  # bring the stroke width into MNIST's range
 
 
@@ -150,7 +151,7 @@ def prepare(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, st
             name: str | None = None, steps: Steps = Steps()) -> Prepared:
     """One image of one digit -> MNIST-style model input, keeping every step."""
     found = find_ink(source, polarity, name, steps)
-    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
+    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces, steps.printed_text), found.labels)
     return _finish(found, mask, found.name, mean, std, steps)
 
 

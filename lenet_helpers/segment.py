@@ -306,18 +306,69 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) 
     return pieces, labels
 
 
-def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True) -> list[Piece]:
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, text: bool = True) -> list[Piece]:
     """The pieces that form the digit: of the groups that the larger pieces gather, the one with most ink.
 
     Pieces clear of the picture's border are preferred. Growing from the largest piece alone
-    would pick a crossed-out mark that has more ink than either half of a broken 1.
+    would pick a crossed-out mark that has more ink than either half of a broken 1. With `text`,
+    a worksheet's printed words near the digit (`printed_text`) take no part: a bold label has
+    more ink than a thin pen's digit, and a line printed just above a digit lies in its column.
     """
     if not near_only:
         return pieces
+    if text:
+        words = printed_text(pieces, labels)
+        pieces = [p for p in pieces if p not in words] or pieces
     clear = [p for p in pieces if not p.border] or pieces
     largest = max(p.area for p in clear)
     groups = [gather(start, pieces, labels) for start in clear if start.area >= 0.5 * largest]
     return max(groups, key=lambda group: sum(p.area for p in group))
+
+
+def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smaller: float = 0.6) -> list[Piece]:
+    """The pieces that are printed words: rows of letters crossing `strokes` or more strokes, smaller than the digit.
+
+    A letter is a glyph at least two strokes tall; the letters of a word stand side by side on
+    one line, of like heights (capitals, small letters, ascenders and descenders within a factor
+    of two), close together (within a letter's height), and a line across their middles crosses
+    a stroke or two for every letter (two letters that touch are one piece, and cross as many).
+    A digit's own pieces do not make such a row: a 5's detached bar or a broken stroke's piece is
+    as thin as the stroke and crosses it once, a number's digits are the tallest ink. So a row
+    counts as printed only when its letters are at most `smaller` times the tallest ink outside
+    every row; without such ink nothing is printed.
+    """
+    glyphs, crossed = [], {}
+    for p in pieces:
+        box = (labels[p.y : p.y + p.h, p.x : p.x + p.w] == p.label).astype(np.uint8)
+        if p.h >= 2 * stroke_width(box):
+            glyphs.append(p)
+            middle = box[[p.h * 2 // 5, p.h // 2, p.h * 3 // 5]]  # three lines across, for a glyph's serifs and gaps
+            crossed[p.label] = int(np.count_nonzero(np.diff(middle, axis=1, prepend=0) == 1, axis=1).max())
+    glyphs.sort(key=lambda p: p.x)
+    row = list(range(len(glyphs)))  # each glyph's row, as a union-find forest
+
+    def root(i: int) -> int:
+        while row[i] != i:
+            i = row[i]
+        return i
+
+    for i, a in enumerate(glyphs):
+        for j in range(i + 1, len(glyphs)):
+            b = glyphs[j]
+            if b.x - (a.x + a.w) > max(a.h, b.h):
+                break  # sorted by x: every later glyph is farther still
+            overlap = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+            if overlap >= 0.5 * min(a.h, b.h) and max(a.h, b.h) <= 2 * min(a.h, b.h):
+                row[root(j)] = root(i)
+    rows: dict[int, list[Piece]] = {}
+    for i, p in enumerate(glyphs):
+        rows.setdefault(root(i), []).append(p)
+    words = [members for members in rows.values() if sum(crossed[p.label] for p in members) >= strokes]
+    printed = [p for members in words for p in members]
+    others = [p.h for p in pieces if p not in printed]
+    if not others:
+        return []
+    return [p for members in words if max(p.h for p in members) <= smaller * max(others) for p in members]
 
 
 def gather(main: Piece, pieces: list[Piece], labels: np.ndarray, gap: float = 0.1,

@@ -6,6 +6,7 @@ from lenet_helpers.segment import (
     digit_pieces,
     find_pieces,
     ink_mask,
+    printed_text,
     remove_background,
     union,
     without_faint_plateau,
@@ -83,6 +84,47 @@ def test_a_broken_stroke_joins_and_a_mark_beside_the_digit_does_not():
     assert digit[60, 150] and digit[240, 150]
     assert not digit[150, 290]
     assert union(digit_pieces(pieces, labels, near_only=False), labels)[150, 290]  # the switch works
+
+
+def printed(ink: np.ndarray, text: str, corner: tuple[int, int], scale: float = 0.8, thickness: int = 3) -> np.ndarray:
+    """`ink` with bold printed words whose baseline starts at `corner`, as a worksheet's label."""
+    words = np.zeros(ink.shape, np.uint8)
+    cv2.putText(words, text, corner, cv2.FONT_HERSHEY_DUPLEX, scale, 255, thickness, cv2.LINE_AA)
+    return np.maximum(ink, words.astype(np.float32) / 255)
+
+
+def test_a_bold_printed_label_beside_a_thin_digit_is_left_out():
+    ink = np.zeros((240, 420), np.float32)
+    cv2.line(ink, (330, 60), (300, 190), 1.0, 2)  # a thin pen's 1, less ink than the label
+    ink = printed(ink, "Answer:", (40, 150))
+    mask, _ = ink_mask(ink)
+    pieces, labels = find_pieces(mask)
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[125, 315] and not digit[:, :280].any()
+    assert not union(digit_pieces(pieces, labels, text=False), labels)[125, 315]  # without it, the label wins
+
+
+def test_printed_words_in_the_digits_column_are_left_out_and_a_5s_bar_is_not_printed():
+    ink = np.zeros((300, 300), np.float32)
+    cv2.line(ink, (110, 100), (100, 170), 1.0, 9)  # a 5: its body, and its bar drawn apart
+    cv2.ellipse(ink, (135, 205), (45, 45), 0, -150, 140, 1.0, 9)
+    cv2.line(ink, (118, 90), (190, 84), 1.0, 9)
+    ink = printed(ink, "Write here", (70, 55), 0.7, 2)  # printed just above, within its column
+    mask, _ = ink_mask(ink)
+    pieces, labels = find_pieces(mask)
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[87, 160] and digit[140, 105] and digit[205, 178]  # the bar and the body
+    assert not digit[:65].any()  # not the words
+    assert digit_pieces(pieces, labels, text=False) != digit_pieces(pieces, labels)
+
+
+def test_a_row_of_handwritten_digits_is_not_printed_text():
+    ink = np.zeros((200, 520), np.float32)
+    for i in range(4):  # four 0s of one size in a row: nothing beside them is taller
+        cv2.ellipse(ink, (80 + 120 * i, 100), (35, 60), 0, 0, 360, 1.0, 8)
+    mask, _ = ink_mask(ink)
+    pieces, labels = find_pieces(mask)
+    assert printed_text(pieces, labels) == []
 
 
 def test_a_faint_plateau_beside_the_ink_is_dropped_and_a_soft_stroke_is_kept_whole():
