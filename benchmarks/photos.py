@@ -6,7 +6,7 @@ re-drawn from a skeleton at a chosen width, and each photo varies one condition 
 (stroke width, blur, resolution, size and place in the frame, rotation, ink, contrast, paper,
 light, shadows, noise, JPEG, printed lines, light ink on dark, transparency, clutter, a
 notebook's dark rules, faint ink on a sheet on a desk, a hand's shadow, a worksheet's printed
-words) away from a plain default. Everything is drawn from a seeded generator per photo, so a
+words and answer line) away from a plain default. Everything is drawn from a seeded generator per photo, so a
 photo is the same whichever subset of the benchmark is run.
 """
 
@@ -49,6 +49,7 @@ class Scene:
     desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
     gaps: tuple[int, float] = (0, 0.0)  # breaks in the strokes (a pen skipping): how many, how wide / height
     words: str = "none"  # none | above (a printed line above or below the digit) | beside (a label to its left)
+    #                      | under (a form's answer line under the digit) | on (the digit written on that line)
 
 
 DEFAULT = Scene()
@@ -84,6 +85,8 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
                     for s, c in (("over part of the digit", 0.85), ("over a faint digit", 0.45))],
     "printed words": [("a line above or below", replace(DEFAULT, words="above")),
                       ("a label beside a thin digit", replace(DEFAULT, words="beside", width="thin"))],
+    "answer line": [("under the digit", replace(DEFAULT, words="under")),
+                    ("the digit written on it, thin", replace(DEFAULT, words="on", width="thin"))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
@@ -173,7 +176,7 @@ def clutter(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray
 
 
 def printed_words(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.ndarray:
-    """Coverage of a worksheet's printed words near the digit: a line of text, or a label to its left.
+    """Coverage of a worksheet's printed words near the digit: a line of text, a label, or an answer line.
 
     Printed text is a row of small pieces of even height (a third of the digit's to a sixth), in
     ink as dark as a pen's, as close to the digit as a form puts it.
@@ -183,6 +186,13 @@ def printed_words(frame: tuple[int, int], box: tuple, scene: Scene, rng) -> np.n
         return words.astype(np.float32)
     height, width = frame
     x, y, w, h = box
+    if scene.words in ("under", "on"):  # a printed line as long as two to four digits are tall, as thin as a rule
+        length = rng.uniform(2, 4) * h
+        left = x + w / 2 - rng.uniform(0.2, 0.8) * length
+        below = y + h + (rng.uniform(0.08, 0.3) * h if scene.words == "under" else -rng.uniform(0, 0.06) * h)
+        cv2.line(words, (round(left), round(below)), (round(left + length), round(below)), 255,
+                 max(1, round(h / 60)), cv2.LINE_AA)
+        return words.astype(np.float32) / 255
     font = int(rng.choice(FONTS))
     cap = rng.uniform(1 / 6, 1 / 3) * h  # the capital letters' height in pixels
     scale = cap / cv2.getTextSize("H", font, 1.0, 1)[0][1]

@@ -43,6 +43,7 @@ class Steps:
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
     rules: bool = True  # take out the rules of lined or squared paper
+    answer_lines: bool = True  # take out a form's answer line, longer than the digit is tall
     page_edges: bool = True  # drop ink that runs along the picture's border
     specks: bool = True  # drop pieces much smaller than the largest
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
@@ -100,8 +101,8 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     narrow = steps.narrow_shadows and not is_drawing(gray)  # a drawing has no shadows
     ink = remove_background(ink, light, narrow_shadows=narrow) if steps.background else stretch(ink)
     mask, threshold = ink_mask(ink, name)
-    if steps.rules:
-        mask = without_ruled_lines(mask, ink)
+    if steps.rules or steps.answer_lines:
+        mask = without_ruled_lines(mask, ink, steps.rules, steps.answer_lines)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
     if not pieces:
         raise ImageError(f"{name} shows no digit-sized ink; photograph the digit closer.")

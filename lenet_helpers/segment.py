@@ -199,30 +199,69 @@ def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
     return float(split - 1) if split and between > separation else 0.0
 
 
-def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, family: int = 3) -> np.ndarray:
-    """The ink without the rules of lined or squared paper: `family` or more parallel lines across the picture.
+def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, rules: bool = True, answers: bool = True,
+                        family: int = 3, answer: float = 1.5) -> np.ndarray:
+    """The ink without printed lines: the `rules` of lined or squared paper, and a form's `answers` lines.
 
-    Rules darker than the paper's noise join the digit, a notebook's margin and each other into
-    one piece along the border, which would be dropped with the digit in it, so they are taken out
-    before the pieces are found. What is written over a rule stays: a rule's ink is even, and a
-    stroke over it adds to it; where a stroke crosses a rule, the crossing is kept (the stroke's
-    ink on both sides closes over it).
+    Rules are `family` or more parallel lines across the picture. An answer line is a thin,
+    straight, near-horizontal line at least `answer` times as long as the tallest ink left
+    beside it is tall: longer than any stroke of a digit, whose strokes are at most as long as
+    it is tall. Rules darker than the paper's noise join the digit, a notebook's margin and each
+    other into one piece along the border, which would be dropped with the digit in it, and a
+    digit written on an answer line joins it; so they are taken out before the pieces are found.
     """
     segments, half_width = thin_segments(mask)
-    rules = np.zeros(mask.shape, np.uint8)
-    for line in rule_lines(segments, mask.shape, family):
+    ruled = rule_lines(segments, mask.shape, family) if rules else []
+    rest = take_out(mask, ink, ruled, half_width)
+    taken = {tuple(segment) for line in ruled for segment in line}
+    for line in answer_lines(segments, mask.shape) if answers else []:
+        if all(tuple(segment) in taken for segment in line):
+            continue  # a rule, taken out already
+        without = take_out(rest, ink, [line], half_width)
+        if not np.array_equal(without, rest) and line_length(line) >= answer * tallest_ink(without):
+            rest = without
+    return rest
+
+
+def take_out(mask: np.ndarray, ink: np.ndarray, lines: list[np.ndarray], half_width: float) -> np.ndarray:
+    """`mask` without the printed `lines` (each an array of segments), keeping what is written over them.
+
+    What is written over a line stays: a printed line's ink is even, and a stroke over it adds to
+    it; where a stroke crosses a line, the crossing is kept (the stroke's ink on both sides
+    closes over it).
+    """
+    drawn = np.zeros(mask.shape, np.uint8)
+    for line in lines:
         for x1, y1, x2, y2 in line:
-            cv2.line(rules, (int(x1), int(y1)), (int(x2), int(y2)), 1, 1)
-    if not rules.any():
+            cv2.line(drawn, (int(x1), int(y1)), (int(x2), int(y2)), 1, 1)
+    if not drawn.any():
         return mask
     reach = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(half_width) + 3,) * 2)
-    rules = (cv2.dilate(rules, reach) > 0) & mask
-    level = float(np.median(ink[rules]))
-    spread = 1.4826 * float(np.median(np.abs(ink[rules] - level)))
-    rules &= ink <= level + max(0.1, 4 * spread)  # darker than the rule: written over it
-    rest = mask & ~rules
+    printed = (cv2.dilate(drawn, reach) > 0) & mask
+    if not printed.any():
+        return mask
+    level = float(np.median(ink[printed]))
+    spread = 1.4826 * float(np.median(np.abs(ink[printed] - level)))
+    printed &= ink <= level + max(0.1, 4 * spread)  # darker than the printed line: written over it
+    rest = mask & ~printed
     crossings = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, reach) > 0
-    return rest | (rules & crossings)
+    return rest | (printed & crossings)
+
+
+def tallest_ink(mask: np.ndarray) -> int:
+    """The height of the tallest piece of `mask` that is not a speck; 0 without ink."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if count < 2:
+        return 0
+    areas, heights = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
+    return int(heights[areas >= SPECK * areas.max()].max())
+
+
+def line_length(line: np.ndarray) -> float:
+    """How far a printed line's segments reach along their direction."""
+    direction = line[0, 2:] - line[0, :2]
+    direction = direction / max(float(np.hypot(*direction)), 1e-9)
+    return float(np.ptp(np.concatenate([line[:, :2], line[:, 2:]]) @ direction))
 
 
 def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, float]:
@@ -251,20 +290,46 @@ def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, fl
     return segments[thin], float(np.median(half_width[thin])) if thin.any() else 0.0
 
 
-def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, tilt: float = 2.0,
-               reach: float = 0.08) -> list[np.ndarray]:
+def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, reach: float = 0.08) -> list[np.ndarray]:
     """The segments grouped into rules, for each direction in which `family` or more rules run across the picture.
 
     A rule crosses the paper from edge to edge: its segments together come within `reach` of
-    both ends of the picture's extent along it. Parallel rules (within `tilt` degrees) are told
-    apart by the paper between them. A digit's strokes are shorter, curved or thicker, and a row
-    of 1s does not run from the picture's top to its bottom.
+    both ends of the picture's extent along it. A digit's strokes are shorter, curved or thicker,
+    and a row of 1s does not run from the picture's top to its bottom.
     """
     height, width = shape
     corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
+    rules = []
+    for direction, lines in parallel_lines(segments, min(shape)):
+        span = corners @ direction
+        low, high = span.min() + reach * np.ptp(span), span.max() - reach * np.ptp(span)
+        across = []
+        for line in lines:
+            ends = np.concatenate([line[:, :2], line[:, 2:]]) @ direction
+            if ends.min() <= low and ends.max() >= high:
+                across.append(line)
+        if len(across) >= family:
+            rules += across
+    return rules
+
+
+def answer_lines(segments: np.ndarray, shape: tuple[int, int], tilt: float = 20.0) -> list[np.ndarray]:
+    """The segments grouped into lines within `tilt` degrees of horizontal: a form's answer lines, perhaps."""
+    lines = []
+    for direction, found in parallel_lines(segments, min(shape)):
+        if abs(direction[1]) <= np.sin(np.radians(tilt)):
+            lines += found
+    return lines
+
+
+def parallel_lines(segments: np.ndarray, side: int, tilt: float = 2.0):
+    """The segments by direction (within `tilt` degrees), each direction's split into lines.
+
+    Yields (unit direction, lines), each line an array of its segments: parallel lines are told
+    apart by the paper between them (2 % of the picture's shorter `side`).
+    """
     angle = np.arctan2(segments[:, 3] - segments[:, 1], segments[:, 2] - segments[:, 0]) % np.pi
     free = np.ones(len(segments), bool)
-    rules = []
     for i in range(len(segments)):
         if not free[i]:
             continue
@@ -272,19 +337,10 @@ def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, ti
         members = np.flatnonzero(free & (np.minimum(turn, np.pi - turn) <= np.radians(tilt)))
         free[members] = False
         direction = np.array([np.cos(angle[i]), np.sin(angle[i])])
-        span = corners @ direction
-        low, high = span.min() + reach * np.ptp(span), span.max() - reach * np.ptp(span)
         offsets = segments[members, :2] @ np.array([-direction[1], direction[0]])
         order = np.argsort(offsets)
-        apart = np.flatnonzero(np.diff(offsets[order]) > 0.02 * min(shape)) + 1
-        across = []
-        for group in np.split(members[order], apart):  # one rule, perhaps found in several pieces
-            ends = np.concatenate([segments[group, :2], segments[group, 2:]]) @ direction
-            if ends.min() <= low and ends.max() >= high:
-                across.append(segments[group])
-        if len(across) >= family:
-            rules += across
-    return rules
+        apart = np.flatnonzero(np.diff(offsets[order]) > 0.02 * side) + 1
+        yield direction, [segments[group] for group in np.split(members[order], apart)]
 
 
 def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) -> tuple[list[Piece], np.ndarray]:

@@ -212,3 +212,22 @@ def test_squared_paper_loses_both_families_of_rules():
     rules = mask & (ink < 0.6)
     assert (kept & rules).sum() < 0.1 * rules.sum()  # what is left of the rules: the crossings with the 0
     assert kept[150, 140] and kept[90, 200] and kept[210, 200]
+
+
+def test_an_answer_line_under_a_digit_goes_and_a_7s_long_bar_stays():
+    ink = np.zeros((300, 500), np.float32)
+    cv2.ellipse(ink, (250, 160), (40, 70), 0, 0, 360, 1.0, 3)  # a thin pen's 0 written on the line
+    cv2.line(ink, (60, 231), (460, 233), 1.0, 2)  # the form's line: as dark as the pen, four times as long as tall
+    mask, _ = ink_mask(ink)
+    kept = without_ruled_lines(mask, ink)
+    assert not kept[232, 80:200].any() and not kept[232, 300:440].any()  # the line, away from the 0
+    assert kept[90, 250] and kept[160, 210] and kept[160, 290]  # the 0
+    assert without_ruled_lines(mask, ink, answers=False)[232, 100]  # the switch works
+    pieces, labels = find_pieces(kept)
+    assert union(digit_pieces(pieces, labels), labels)[160, 210]
+
+    seven = np.zeros((300, 300), np.float32)  # a 7 whose bar is as long as the 7 is tall
+    cv2.line(seven, (60, 60), (240, 62), 1.0, 2)
+    cv2.line(seven, (240, 62), (150, 240), 1.0, 2)
+    mask, _ = ink_mask(seven)
+    assert (without_ruled_lines(mask, seven) == mask).all()
