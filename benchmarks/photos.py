@@ -87,6 +87,9 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
                       ("a label beside a thin digit", replace(DEFAULT, words="beside", width="thin"))],
     "answer line": [("under the digit", replace(DEFAULT, words="under")),
                     ("the digit written on it, thin", replace(DEFAULT, words="on", width="thin"))],
+    "small on a sheet on a desk": [(f"digit {f:.0%} of the height, {w} pen",
+                                    replace(DEFAULT, desk=0.85, fill=f, width=w))
+                                   for f, w in ((0.12, "thin"), (0.2, "hairline"))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")

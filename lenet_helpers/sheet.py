@@ -53,7 +53,10 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     inside, outside = (sheet > 0) & ~core, reach & (sheet == 0)  # the bands on either side of the edge
     if not outside.any() or np.median(smooth[outside]) > darker * np.median(smooth[inside]):
         return None
-    if not written_on(cv2.medianBlur(small, 3), core, ~reach, deeper):
+    full_size = (gray.shape[1], gray.shape[0])
+    core = cv2.resize(core.astype(np.uint8), full_size, interpolation=cv2.INTER_NEAREST) > 0
+    desk = cv2.resize((~reach).astype(np.uint8), full_size, interpolation=cv2.INTER_NEAREST) > 0
+    if not written_on(cv2.medianBlur((np.clip(gray, 0, 1) * 255).astype(np.uint8), 3), core, desk, deeper):
         return None
     full = np.zeros(gray.shape, np.uint8)
     cv2.fillPoly(full, [np.round(hull / scale).astype(np.int32)], 1)
@@ -68,20 +71,31 @@ def is_rectangle(hull: np.ndarray, shape: tuple[int, int], square: float) -> boo
     return cv2.contourArea(hull) >= square * around
 
 
-def written_on(small: np.ndarray, sheet: np.ndarray, desk: np.ndarray, deeper: float) -> bool:
-    """Whether the sheet holds writing and the desk nothing drawn as deep.
+def written_on(levels: np.ndarray, sheet: np.ndarray, desk: np.ndarray, deeper: float) -> bool:
+    """Whether the sheet holds writing and the desk nothing drawn as deep (`levels`: uint8, full size).
 
     Depth: how much darker a pixel is than both sides of it, at scales up to a marker's stroke
-    (`polarity.line_depths`), taken where the deepest 0.3 % of each region lie.
+    (`polarity.line_depths`), taken at the deepest pixels of each region that make a line a
+    tenth of the picture's side long: a small digit on a large sheet is as written as a large
+    one. Measured at full size, not on the small copy the sheet is found in, where a fine pen's
+    line fades.
     """
     if not sheet.any() or not desk.any():
         return False
-    levels = np.log(small.astype(np.float32) + BLACK_LEVEL)
+    levels = np.log(levels.astype(np.float32) + BLACK_LEVEL)
     depth = np.zeros_like(levels)
     for _, dark, _ in line_depths(levels, min(levels.shape) / 16):
         depth = np.maximum(depth, dark)
-    writing = float(np.percentile(depth[sheet], 99.7))
-    return writing >= WRITTEN and float(np.percentile(depth[desk], 99.7)) * deeper <= writing
+    count = max(9, min(depth.shape) // 10)  # a line a tenth of the picture long, however large the region
+    writing = deepest(depth[sheet], count)
+    return writing >= WRITTEN and deepest(depth[desk], count) * deeper <= writing
+
+
+def deepest(depths: np.ndarray, count: int) -> float:
+    """The `count`-th largest of `depths` (its smallest when it holds fewer)."""
+    if depths.size <= count:
+        return float(depths.min())
+    return float(np.partition(depths, depths.size - count)[depths.size - count])
 
 
 def without_desk(gray: np.ndarray, sheet: np.ndarray, margin: float = 0.01) -> np.ndarray:

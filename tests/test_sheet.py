@@ -83,3 +83,14 @@ def test_a_sticky_note_is_a_sheet_when_it_fills_a_fifth_of_the_frame():
     desk = np.full((600, 800), 0.18, np.float32)
     desk[200:440, 280:520] = 0.9  # 12 %
     assert find_sheet(written(desk, (320, 240, 160, 160))) is None
+
+
+def test_a_small_digit_in_a_thin_pen_keeps_its_sheet():
+    """The pen's line is measured at full size: in a copy small enough to find the sheet's edges, it fades."""
+    paper = np.zeros((480, 640), np.float32)
+    cv2.fillPoly(paper, [(SHEET * 0.9).astype(np.int32)], 1.0, cv2.LINE_AA)
+    page = np.ones((480, 640), np.float32)
+    cv2.line(page, (330, 230), (326, 275), 0.15, 2, cv2.LINE_AA)  # a 1 a tenth of the height, a fine pen
+    photo = 0.88 * (page * paper + 0.2 * (1 - paper))
+    photo = np.clip(photo + np.random.default_rng(0).normal(0, 0.01, photo.shape), 0, 1).astype(np.float32)
+    assert find_sheet(photo) is not None
