@@ -47,6 +47,7 @@ class Scene:
     surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
     clutter: str = "none"  # none | speck | specks | dust (small specks everywhere) | crossed-out
     desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
+    desk_tone: str = "wood"  # wood (dark brown, grained) | grey (a light grey table, half as bright as paper)
     gaps: tuple[int, float] = (0, 0.0)  # breaks in the strokes (a pen skipping): how many, how wide / height
     words: str = "none"  # none | above (a printed line above or below the digit) | beside (a label to its left)
     #                      | under (a form's answer line under the digit) | on (the digit written on that line)
@@ -90,6 +91,10 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
     "small on a sheet on a desk": [(f"digit {f:.0%} of the height, {w} pen",
                                     replace(DEFAULT, desk=0.85, fill=f, width=w))
                                    for f, w in ((0.12, "thin"), (0.2, "hairline"))],
+    "sheet on a grey desk": [("sheet 65% of the height, thin pen", replace(DEFAULT, desk=0.65, desk_tone="grey",
+                                                                           width="thin")),
+                             ("digit 12% of the height, thin pen", replace(DEFAULT, desk=0.85, desk_tone="grey",
+                                                                           fill=0.12, width="thin"))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
@@ -270,8 +275,8 @@ def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
     return lines
 
 
-def on_desk(image: np.ndarray, box: tuple, cover: float, rng) -> np.ndarray:
-    """The page as a slightly turned sheet around the digit, lying on a dark wooden desk."""
+def on_desk(image: np.ndarray, box: tuple, cover: float, rng, tone: str = "wood") -> np.ndarray:
+    """The page as a slightly turned sheet around the digit, lying on a dark wooden desk or a grey table."""
     height, width = image.shape[:2]
     x, y, w, h = box
     sheet_h = cover * height
@@ -281,8 +286,13 @@ def on_desk(image: np.ndarray, box: tuple, cover: float, rng) -> np.ndarray:
     sheet = np.zeros((height, width), np.float32)
     cv2.fillPoly(sheet, [corners.round().astype(np.int32)], 1.0, cv2.LINE_AA)
     grain = cv2.GaussianBlur(rng.uniform(0.8, 1.2, (height, width)).astype(np.float32), (0, 0), 3)
-    wood = np.array([0.30, 0.2, 0.12], np.float32) * rng.uniform(0.6, 1.2) * grain[..., None]
-    return image * sheet[..., None] + wood * (1 - sheet[..., None])
+    if tone == "grey":  # a laminate or fabric table: light grey, a finer texture, mottled
+        grain = cv2.GaussianBlur(rng.uniform(0.9, 1.1, (height, width)).astype(np.float32), (0, 0), 1)
+        mottle = cv2.GaussianBlur(rng.uniform(0.85, 1.15, (height, width)).astype(np.float32), (0, 0), 0.05 * height)
+        surface = np.array([0.5, 0.5, 0.53], np.float32) * rng.uniform(0.8, 1.2) * (grain * mottle)[..., None]
+    else:
+        surface = np.array([0.30, 0.2, 0.12], np.float32) * rng.uniform(0.6, 1.2) * grain[..., None]
+    return image * sheet[..., None] + surface * (1 - sheet[..., None])
 
 
 def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
@@ -311,7 +321,7 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
             coverage = coverage * rng.uniform(0.55, 1.0, frame).astype(np.float32)
         image = paper * (1 - scene.contrast * coverage[..., None] * (1 - ink))
         if scene.desk:
-            image = on_desk(image, box, scene.desk, rng)
+            image = on_desk(image, box, scene.desk, rng, scene.desk_tone)
         image *= lighting(frame, scene, rng, box)[..., None]
     elif scene.surface == "chalk":
         board = np.array([0.16, 0.24, 0.2], np.float32) * rng.uniform(0.8, 1.2)

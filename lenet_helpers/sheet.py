@@ -20,7 +20,7 @@ SHEET_SIZE = 256  # longest side while looking for the sheet: its edges, not the
 WRITTEN = 0.1  # a line this much darker than both sides (log brightness, ~10 %) is writing
 
 
-def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most: float = 0.95,
+def find_sheet(gray: np.ndarray, darker: float = 0.75, least: float = 0.2, most: float = 0.95,
                square: float = 0.9, bare: float = 0.8, deeper: float = 2.0) -> np.ndarray | None:
     """The sheet as a mask over `gray` (float, 1 = white), or None when the picture shows no sheet on a desk.
 
@@ -28,8 +28,10 @@ def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most:
     digit, the holes the ink leaves) filled in by its convex hull. The hull must cover between
     `least` and `most` of the picture, fill `square` of the smallest turned rectangle around it
     (within the frame), and be light at `bare` of its area; the desk just outside its edge must be
-    at most `darker` times as bright as the paper just inside. Its deepest dark lines (the
-    writing) must be `deeper` times as deep as any on the desk.
+    at most `darker` times as bright as the paper just inside (a light grey table is half as
+    bright: the step, not the desk's darkness, marks the edge). Its deepest dark lines (the
+    writing) must be `deeper` times as deep as any on the desk; a hard shadow beside the digit
+    may pass for a desk, and painting it with the paper's light does no harm.
     """
     scale = SHEET_SIZE / max(gray.shape)
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))

@@ -64,11 +64,14 @@ def test_the_digit_is_never_painted_over_with_the_desk():
     plain = prepare(seven()).pixels
     shadowed = np.full((600, 800), 0.92, np.float32)
     shadowed[:, 400:] *= 0.4  # the sun's hard shadow over the half that holds the digit
+    light_shadow = np.full((600, 800), 0.92, np.float32)
+    light_shadow[:, 400:] *= 0.65  # a lighter one, as light as a grey desk
     pen = np.full((600, 800), 0.9, np.float32)
     pen[:, 480:500] = 0.1  # a pen lying across the sheet, the digit on its narrower side
     wall = np.full((600, 800), 0.18, np.float32)  # a white wall above a chalkboard, a chalk 7 on the board
     wall[:150] = 0.85
-    for photo, box in ((shadowed, (500, 150, 250, 250)), (pen, (560, 200, 200, 200)), (wall, (300, 250, 200, 200))):
+    for photo, box in ((shadowed, (500, 150, 250, 250)), (light_shadow, (500, 150, 250, 250)),
+                       (pen, (560, 200, 200, 200)), (wall, (300, 250, 200, 200))):
         photo = written(photo, box) if photo is not wall else np.maximum(photo, 1 - written(np.ones_like(wall), box))
         assert find_sheet(photo) is None
         assert similarity(prepare((255 * photo).astype(np.uint8)).pixels, plain) > 0.9
@@ -93,4 +96,10 @@ def test_a_small_digit_in_a_thin_pen_keeps_its_sheet():
     cv2.line(page, (330, 230), (326, 275), 0.15, 2, cv2.LINE_AA)  # a 1 a tenth of the height, a fine pen
     photo = 0.88 * (page * paper + 0.2 * (1 - paper))
     photo = np.clip(photo + np.random.default_rng(0).normal(0, 0.01, photo.shape), 0, 1).astype(np.float32)
+    assert find_sheet(photo) is not None
+
+
+def test_a_sheet_on_a_grey_table_is_a_sheet():
+    """A light grey table is not as dark as a wooden desk, but the sheet's edge is as sharp and the digit on it."""
+    photo = faint_seven_on_desk(desk=0.6)
     assert find_sheet(photo) is not None
