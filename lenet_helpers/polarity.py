@@ -32,9 +32,10 @@ def has_light_background(gray: np.ndarray, lines: bool = True) -> bool:
 
 
 def is_drawing(gray: np.ndarray) -> bool:
-    """True for a digital drawing, a screenshot or MNIST itself: its most common level is its darkest or lightest.
+    """True for a digital drawing, a screenshot or MNIST itself: its median level is its darkest or lightest.
 
-    A photo's paper is never one level: light, grain and noise spread it.
+    Its background covers most of it, at one level; a photo's paper is never one level: light,
+    grain and noise spread it.
     """
     return _one_level(cv2.medianBlur((gray * 255).astype(np.uint8), 3))
 

@@ -6,7 +6,7 @@ shadows, specks and marks; see `sheet`, `polarity` and `segment`), then MNIST's 
 every step, so lesson 05 can show them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -26,6 +26,7 @@ from .segment import (
     stretch,
     union,
     without_faint_plateau,
+    without_printed_text,
     without_ruled_lines,
 )
 from .sheet import find_sheet, without_desk
@@ -152,7 +153,9 @@ def prepare(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, st
             name: str | None = None, steps: Steps = Steps()) -> Prepared:
     """One image of one digit -> MNIST-style model input, keeping every step."""
     found = find_ink(source, polarity, name, steps)
-    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces, steps.printed_text), found.labels)
+    if steps.printed_text and steps.near_pieces:  # the words are no part of the ink the digit could have
+        found = replace(found, pieces=without_printed_text(found.pieces, found.labels))
+    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
     return _finish(found, mask, found.name, mean, std, steps)
 
 

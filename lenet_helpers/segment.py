@@ -204,11 +204,13 @@ def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, rules: bool = True, a
     """The ink without printed lines: the `rules` of lined or squared paper, and a form's `answers` lines.
 
     Rules are `family` or more parallel lines across the picture. An answer line is a thin,
-    straight, near-horizontal line at least `answer` times as long as the tallest ink left
-    beside it is tall: longer than any stroke of a digit, whose strokes are at most as long as
-    it is tall. Rules darker than the paper's noise join the digit, a notebook's margin and each
-    other into one piece along the border, which would be dropped with the digit in it, and a
-    digit written on an answer line joins it; so they are taken out before the pieces are found.
+    straight, unbroken, near-horizontal line at least `answer` times as long as the tallest ink
+    left beside it is tall: longer than a digit's strokes (a squat 7's bar, a Z-like 2's, can be
+    longer than the rest of the digit is tall, but not by half). Rules darker than the paper's
+    noise join the digit, a notebook's margin and each other into one piece along the border,
+    which would be dropped with the digit in it, and a digit written on an answer line joins it;
+    so they are taken out before the pieces are found. A stroke lying along such a line (a 2's
+    base written on it) goes with it.
     """
     segments, half_width = thin_segments(mask)
     ruled = rule_lines(segments, mask.shape, family) if rules else []
@@ -313,12 +315,23 @@ def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, re
     return rules
 
 
-def answer_lines(segments: np.ndarray, shape: tuple[int, int], tilt: float = 20.0) -> list[np.ndarray]:
-    """The segments grouped into lines within `tilt` degrees of horizontal: a form's answer lines, perhaps."""
+def answer_lines(segments: np.ndarray, shape: tuple[int, int], tilt: float = 20.0,
+                 gap: float = 0.04) -> list[np.ndarray]:
+    """The segments grouped into lines within `tilt` degrees of horizontal: a form's answer lines, perhaps.
+
+    A printed line is unbroken: segments on one line further apart than `gap` of the picture's
+    shorter side are separate lines (the bars of two 7s side by side, a bar in line with a rule).
+    """
     lines = []
     for direction, found in parallel_lines(segments, min(shape)):
-        if abs(direction[1]) <= np.sin(np.radians(tilt)):
-            lines += found
+        if abs(direction[1]) > np.sin(np.radians(tilt)):
+            continue
+        for line in found:
+            starts, ends = np.sort(line[:, [0, 2]] * direction[0] + line[:, [1, 3]] * direction[1], axis=1).T
+            order = np.argsort(starts)
+            reach = np.maximum.accumulate(ends[order])
+            apart = np.flatnonzero(starts[order][1:] > reach[:-1] + gap * min(shape)) + 1
+            lines += [line[part] for part in np.split(order, apart)]
     return lines
 
 
@@ -362,23 +375,28 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) 
     return pieces, labels
 
 
-def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True, text: bool = True) -> list[Piece]:
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True) -> list[Piece]:
     """The pieces that form the digit: of the groups that the larger pieces gather, the one with most ink.
 
     Pieces clear of the picture's border are preferred. Growing from the largest piece alone
-    would pick a crossed-out mark that has more ink than either half of a broken 1. With `text`,
-    a worksheet's printed words near the digit (`printed_text`) take no part: a bold label has
-    more ink than a thin pen's digit, and a line printed just above a digit lies in its column.
+    would pick a crossed-out mark that has more ink than either half of a broken 1.
     """
     if not near_only:
         return pieces
-    if text:
-        words = printed_text(pieces, labels)
-        pieces = [p for p in pieces if p not in words] or pieces
     clear = [p for p in pieces if not p.border] or pieces
     largest = max(p.area for p in clear)
     groups = [gather(start, pieces, labels) for start in clear if start.area >= 0.5 * largest]
     return max(groups, key=lambda group: sum(p.area for p in group))
+
+
+def without_printed_text(pieces: list[Piece], labels: np.ndarray) -> list[Piece]:
+    """The pieces without a worksheet's printed words (`printed_text`); all of them when nothing else is left.
+
+    A bold label has more ink than a thin pen's digit, and a line printed just above a digit
+    lies in its column, where `gather` would join it to the digit.
+    """
+    words = printed_text(pieces, labels)
+    return [p for p in pieces if p not in words] or pieces
 
 
 def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smaller: float = 0.6) -> list[Piece]:
@@ -387,11 +405,13 @@ def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smal
     A letter is a glyph at least two strokes tall; the letters of a word stand side by side on
     one line, of like heights (capitals, small letters, ascenders and descenders within a factor
     of two), close together (within a letter's height), and a line across their middles crosses
-    a stroke or two for every letter (two letters that touch are one piece, and cross as many).
-    A digit's own pieces do not make such a row: a 5's detached bar or a broken stroke's piece is
-    as thin as the stroke and crosses it once, a number's digits are the tallest ink. So a row
-    counts as printed only when its letters are at most `smaller` times the tallest ink outside
-    every row; without such ink nothing is printed.
+    a stroke or two for every letter: 1.2 a glyph at least (two letters that touch are one
+    piece, as wide as a word, and cross as many). A digit's own pieces do not make such a row: a
+    5's detached bar is too thin to be a glyph, the dashes of a stroke a pencil broke cross it
+    once each, and a number's digits are the tallest ink. So a row counts as printed only when
+    its letters are at most `smaller` times the tallest ink outside every row; without such ink
+    nothing is printed. A row of small digits beside a much taller one would count (so
+    `prepare_number` does not ask).
     """
     glyphs, crossed = [], {}
     for p in pieces:
@@ -411,15 +431,19 @@ def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smal
     for i, a in enumerate(glyphs):
         for j in range(i + 1, len(glyphs)):
             b = glyphs[j]
+            if b.x - (a.x + a.w) > 2 * a.h:
+                break  # sorted by x: every later glyph is farther still, and a taller one is no row with a
             if b.x - (a.x + a.w) > max(a.h, b.h):
-                break  # sorted by x: every later glyph is farther still
+                continue
             overlap = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
             if overlap >= 0.5 * min(a.h, b.h) and max(a.h, b.h) <= 2 * min(a.h, b.h):
                 row[root(j)] = root(i)
     rows: dict[int, list[Piece]] = {}
     for i, p in enumerate(glyphs):
         rows.setdefault(root(i), []).append(p)
-    words = [members for members in rows.values() if sum(crossed[p.label] for p in members) >= strokes]
+    words = [members for members in rows.values()  # two glyphs at least, or one as wide as a word
+             if (len(members) >= 2 or members[0].w >= 2 * members[0].h)
+             and sum(crossed[p.label] for p in members) >= max(strokes, 1.2 * len(members))]
     printed = [p for members in words for p in members]
     others = [p.h for p in pieces if p not in printed]
     if not others:

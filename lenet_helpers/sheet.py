@@ -20,7 +20,7 @@ SHEET_SIZE = 256  # longest side while looking for the sheet: its edges, not the
 WRITTEN = 0.1  # a line this much darker than both sides (log brightness, ~10 %) is writing
 
 
-def find_sheet(gray: np.ndarray, darker: float = 0.75, least: float = 0.2, most: float = 0.95,
+def find_sheet(gray: np.ndarray, darker: float = 0.45, least: float = 0.2, most: float = 0.95,
                square: float = 0.9, bare: float = 0.8, deeper: float = 2.0) -> np.ndarray | None:
     """The sheet as a mask over `gray` (float, 1 = white), or None when the picture shows no sheet on a desk.
 
@@ -28,10 +28,10 @@ def find_sheet(gray: np.ndarray, darker: float = 0.75, least: float = 0.2, most:
     digit, the holes the ink leaves) filled in by its convex hull. The hull must cover between
     `least` and `most` of the picture, fill `square` of the smallest turned rectangle around it
     (within the frame), and be light at `bare` of its area; the desk just outside its edge must be
-    at most `darker` times as bright as the paper just inside (a light grey table is half as
-    bright: the step, not the desk's darkness, marks the edge). Its deepest dark lines (the
-    writing) must be `deeper` times as deep as any on the desk; a hard shadow beside the digit
-    may pass for a desk, and painting it with the paper's light does no harm.
+    at most `darker` times as bright as the paper just inside (a light grey table is not taken:
+    a shaded panel or a shadow on the page is as light, and painting it over with the paper's
+    light would erase a digit in it). Its deepest dark lines (the writing) must be `deeper` times
+    as deep as any on the desk.
     """
     scale = SHEET_SIZE / max(gray.shape)
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
@@ -77,10 +77,10 @@ def written_on(levels: np.ndarray, sheet: np.ndarray, desk: np.ndarray, deeper: 
     """Whether the sheet holds writing and the desk nothing drawn as deep (`levels`: uint8, full size).
 
     Depth: how much darker a pixel is than both sides of it, at scales up to a marker's stroke
-    (`polarity.line_depths`), taken at the deepest pixels of each region that make a line a
-    tenth of the picture's side long: a small digit on a large sheet is as written as a large
-    one. Measured at full size, not on the small copy the sheet is found in, where a fine pen's
-    line fades.
+    (`polarity.line_depths`); on the sheet, taken at its deepest pixels that make a line a tenth
+    of the picture's side long (a small digit on a large sheet is as written as a large one), on
+    the desk where its deepest 0.3 % lie (its grain, not a crumb). Measured at full size, not on
+    the small copy the sheet is found in, where a fine pen's line fades.
     """
     if not sheet.any() or not desk.any():
         return False
@@ -88,9 +88,10 @@ def written_on(levels: np.ndarray, sheet: np.ndarray, desk: np.ndarray, deeper: 
     depth = np.zeros_like(levels)
     for _, dark, _ in line_depths(levels, min(levels.shape) / 16):
         depth = np.maximum(depth, dark)
-    count = max(9, min(depth.shape) // 10)  # a line a tenth of the picture long, however large the region
+    count = max(9, min(depth.shape) // 10)  # a line a tenth of the picture long, however large the sheet
     writing = deepest(depth[sheet], count)
-    return writing >= WRITTEN and deepest(depth[desk], count) * deeper <= writing
+    grain = deepest(depth[desk], max(count, int(0.003 * np.count_nonzero(desk))))  # the desk's deepest 0.3 %
+    return writing >= WRITTEN and grain * deeper <= writing
 
 
 def deepest(depths: np.ndarray, count: int) -> float:
