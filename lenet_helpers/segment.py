@@ -213,12 +213,10 @@ def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, rules: bool = True, a
     base written on it) goes with it.
     """
     segments, half_width = thin_segments(mask)
-    ruled = rule_lines(segments, mask.shape, family) if rules else []
+    found = list(parallel_lines(segments, min(mask.shape)))
+    ruled = rule_lines(found, mask.shape, family) if rules else []
     rest = take_out(mask, ink, ruled, half_width)
-    taken = {tuple(segment) for line in ruled for segment in line}
-    for line in answer_lines(segments, mask.shape) if answers else []:
-        if all(tuple(segment) in taken for segment in line):
-            continue  # a rule, taken out already
+    for line in answer_lines(found, mask.shape, ruled) if answers else []:
         without = take_out(rest, ink, [line], half_width)
         if not np.array_equal(without, rest) and line_length(line) >= answer * tallest_ink(without):
             rest = without
@@ -292,8 +290,8 @@ def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, fl
     return segments[thin], float(np.median(half_width[thin])) if thin.any() else 0.0
 
 
-def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, reach: float = 0.08) -> list[np.ndarray]:
-    """The segments grouped into rules, for each direction in which `family` or more rules run across the picture.
+def rule_lines(found: list, shape: tuple[int, int], family: int = 3, reach: float = 0.08) -> list[np.ndarray]:
+    """The rules of `found` (`parallel_lines`), for each direction in which `family` or more run across the picture.
 
     A rule crosses the paper from edge to edge: its segments together come within `reach` of
     both ends of the picture's extent along it. A digit's strokes are shorter, curved or thicker,
@@ -302,7 +300,7 @@ def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, re
     height, width = shape
     corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
     rules = []
-    for direction, lines in parallel_lines(segments, min(shape)):
+    for direction, lines in found:
         span = corners @ direction
         low, high = span.min() + reach * np.ptp(span), span.max() - reach * np.ptp(span)
         across = []
@@ -315,18 +313,20 @@ def rule_lines(segments: np.ndarray, shape: tuple[int, int], family: int = 3, re
     return rules
 
 
-def answer_lines(segments: np.ndarray, shape: tuple[int, int], tilt: float = 20.0,
+def answer_lines(found: list, shape: tuple[int, int], rules: list[np.ndarray], tilt: float = 20.0,
                  gap: float = 0.04) -> list[np.ndarray]:
-    """The segments grouped into lines within `tilt` degrees of horizontal: a form's answer lines, perhaps.
+    """The lines of `found` (`parallel_lines`) near horizontal (`tilt` degrees), not `rules`: answer lines, perhaps.
 
     A printed line is unbroken: segments on one line further apart than `gap` of the picture's
     shorter side are separate lines (the bars of two 7s side by side, a bar in line with a rule).
     """
     lines = []
-    for direction, found in parallel_lines(segments, min(shape)):
+    for direction, candidates in found:
         if abs(direction[1]) > np.sin(np.radians(tilt)):
             continue
-        for line in found:
+        for line in candidates:
+            if any(line is rule for rule in rules):
+                continue  # taken out already
             starts, ends = np.sort(line[:, [0, 2]] * direction[0] + line[:, [1, 3]] * direction[1], axis=1).T
             order = np.argsort(starts)
             reach = np.maximum.accumulate(ends[order])
