@@ -41,6 +41,7 @@ class Scene:
     paper: float = 0.88  # the paper's brightness
     gradient: float = 0.1  # light falling off across the page, fraction of the brightness
     shadow: str = "none"  # none | soft | hard | crossing (two hard shadows) | hand (a blob narrower than the page)
+    #                       | fingers (a palm off the digit, its fingers' shadows reaching over it)
     noise: float = 0.015  # sensor noise, standard deviation
     jpeg: int = 90  # JPEG quality; 0 saves a PNG
     lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil) | notebook (dark, a margin)
@@ -95,6 +96,9 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
                                                                            width="thin")),
                              ("digit 12% of the height, thin pen", replace(DEFAULT, desk=0.85, desk_tone="grey",
                                                                            fill=0.12, width="thin"))],
+    "fingers' shadows": [("over a thin pen", replace(DEFAULT, shadow="fingers", width="thin")),
+                         ("over a thin blue pen, faint", replace(DEFAULT, shadow="fingers", width="thin", ink="blue",
+                                                                 contrast=0.6))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
@@ -250,7 +254,38 @@ def lighting(frame: tuple[int, int], scene: Scene, rng, box: tuple = (0, 0, 1, 1
         cv2.ellipse(blob, (round(cx), round(cy)), axes, np.degrees(angle), 0, 360, 1.0, -1, cv2.LINE_AA)
         blob = cv2.GaussianBlur(blob, (0, 0), rng.uniform(0.05, 0.25) * h)
         light *= 1 - rng.uniform(0.3, 0.5) * blob
+    if scene.shadow == "fingers":
+        light *= 1 - rng.uniform(0.35, 0.6) * fingers(frame, box, rng)
     return light
+
+
+def fingers(frame: tuple[int, int], box: tuple, rng) -> np.ndarray:
+    """A hand held over the page: a palm beside the digit, three or four fingers' shadows over it, (H, W) in [0, 1].
+
+    A finger a few centimetres above the page casts a band about as wide as a third of a written
+    digit is tall, the fingers a band's width apart; the light's size blurs their edges, from a
+    lamp's sharp penumbra to a ceiling light's wide one, until neighbours nearly merge.
+    """
+    x, y, w, h = box
+    shadow = np.zeros(frame, np.float32)
+    towards = rng.uniform(0, 2 * np.pi)  # the fingers point from the palm towards the digit and past it
+    ux, uy = np.cos(towards), np.sin(towards)
+    centre = np.array([x + w / 2, y + h / 2])
+    width = rng.uniform(0.18, 0.4) * h
+    count = int(rng.integers(3, 5))
+    palm = centre - rng.uniform(0.9, 1.4) * h * np.array([ux, uy])  # the palm's centre, off the digit
+    span = (count - 1) * 2 * width
+    for k in range(count):
+        across = (k - (count - 1) / 2) * 2 * width + rng.uniform(-0.3, 0.3) * width
+        base = palm + across * np.array([-uy, ux])
+        tip = base + rng.uniform(0.9, 1.9) * h * np.array([ux, uy])
+        cv2.line(shadow, tuple(int(v) for v in base), tuple(int(v) for v in tip), 1.0, max(1, round(width)),
+                 cv2.LINE_AA)
+        cv2.circle(shadow, tuple(int(v) for v in tip), max(1, round(width / 2)), 1.0, -1, cv2.LINE_AA)
+    axes = (max(1, round(0.6 * h)), max(1, round(span / 2 + width)))
+    cv2.ellipse(shadow, tuple(int(v) for v in palm - 0.5 * h * np.array([ux, uy])), axes, np.degrees(towards),
+                0, 360, 1.0, -1, cv2.LINE_AA)
+    return cv2.GaussianBlur(shadow, (0, 0), rng.uniform(0.03, 0.2) * h)
 
 
 def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
