@@ -69,14 +69,20 @@ def background_window(ink: np.ndarray, largest: int, on_paper: bool = True, side
     An opening of window w takes away every bright structure narrower than w: as w grows, the
     strongest ink taken away (its top 0.1 %) rises until w passes the strokes' width, then levels
     off (by less than `level` a widening): that width is the strokes'. Nothing wider than the
-    strokes should be stronger than they are, the same ink coloured in or a marker's core being
-    as strong, not stronger; but ink lying in a shadow is, by the shadow's own depth, and a
-    shadow deeper than a faint pen is too. When the strongest ink under `largest` is `stronger`
-    than the strokes' strength, a shadow narrower than `largest` (a hand's, a finger's) would
-    stay as ink: the window becomes `margin` times the strokes' width instead, wider than any
-    stroke, narrower than the shadow. A picture without such a shadow keeps `largest`. A drawing
-    has no shadow and is not asked (`remove_background` with `narrow_shadows` off). Measured on a
-    copy at most `side` pixels across, in widenings of `step`; returns an odd width at full size.
+    strokes should be stronger than they are (the same ink coloured in, a marker's core, is as
+    strong, not stronger); but ink lying in a shadow is, by the shadow's own depth. When the
+    strongest ink under `largest` is `stronger` than the strokes' strength, a shadow narrower
+    than `largest` (a hand's, a finger's) would stay as ink: the window becomes `margin` times
+    the strokes' width instead, wider than any stroke, narrower than the shadow. A thin stroke's
+    strength is measured faded by the copy's blur, so a coloured-in loop can pass that test: the
+    narrower window is refused when the strongest ink (within 0.8 of its top) would mostly vanish
+    below it, as ink wider than the window does, while ink lying in a shadow stays (no shadow is
+    as dark as the ink in it). A picture with neither keeps `largest` (or narrows it where
+    nothing is wider than the strokes, which changes little: noise, a gradient). A drawing has
+    no shadow and is not asked (`remove_background` with `narrow_shadows` off). Measured on a
+    copy at most `side` pixels across, in the paper's optical density when `on_paper` (light
+    multiplies, so a shadow adds the same to every ink in it), in widenings of `step`; returns
+    an odd width at full size.
     """
     scale = min(1.0, side / max(ink.shape))
     if scale < 1:
@@ -92,14 +98,21 @@ def background_window(ink: np.ndarray, largest: int, on_paper: bool = True, side
     while widths[-1] * step < top:
         widths.append(max(widths[-1] + 2, int(widths[-1] * step) | 1))
     widths.append(top)
-    strongest = [float(np.percentile(small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8)),
-                                     99.9)) for w in widths]
+    above = [small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8)) for w in widths]
+    strongest = [float(np.percentile(a, 99.9)) for a in above]
     strokes = 0
     while strokes + 1 < len(widths) and strongest[strokes + 1] >= level * strongest[strokes]:
         strokes += 1
     if strongest[-1] < stronger * strongest[strokes]:
         return largest
-    return min(largest, int(margin * widths[strokes] / scale) | 1)
+    window = min(largest, int(margin * widths[strokes] / scale) | 1)
+    full = above[-1]
+    narrow = max(3, int(window * scale) | 1)
+    kept = small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((narrow, narrow), np.uint8))
+    core = full >= 0.8 * strongest[-1]  # the strongest ink: it stays at the narrower window when it lies in a shadow
+    if np.count_nonzero(core & (kept < 0.1 * full)) > 0.1 * np.count_nonzero(core):
+        return largest  # it would vanish: it is ink wider than the strokes (a coloured-in loop), not a shadow
+    return window
 
 
 def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:

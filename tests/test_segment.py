@@ -250,3 +250,13 @@ def test_an_answer_line_under_a_digit_goes_and_a_7s_long_bar_stays():
         cv2.line(sevens, (left + 110, 41), (left + 50, 210), 1.0, 2)
     mask, _ = ink_mask(sevens)
     assert (without_ruled_lines(mask, sevens) == mask).all()
+
+
+def test_a_coloured_in_loop_in_a_phone_photo_keeps_the_window():
+    cover = np.zeros((480, 640), np.float32)  # a ballpoint 9 whose loop is coloured in, at a phone photo's size
+    cv2.circle(cover, (320, 200), 35, 1.0, -1, cv2.LINE_AA)
+    cv2.line(cover, (355, 200), (340, 330), 1.0, 3, cv2.LINE_AA)
+    gray = 0.88 * (1 - 0.85 * cover) + np.random.default_rng(0).normal(0, 0.015, cover.shape).astype(np.float32)
+    ink = 1 - np.clip(gray, 0, 1)
+    assert background_window(ink, 161) == 161  # the thin tail's faded strength does not make the loop a shadow
+    assert remove_background(ink)[200, 320] > 0.5  # the loop stays ink
