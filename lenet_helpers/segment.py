@@ -9,7 +9,6 @@ from .errors import ImageError
 
 MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
 SPECK = 0.08  # a piece under this fraction of the largest piece's area is a speck (dust, noise, grain)
-DARKEST = 0.05  # added to the paper's brightness before its logarithm: the noise of near-black does not count
 STROKE_RANGE = (0.07, 0.17)  # stroke width / digit size seen in MNIST (10th-90th pct: 0.08-0.15)
 
 
@@ -46,7 +45,7 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     """
     size = max(3, int(min(ink.shape) * window)) | 1
     if narrow_shadows:
-        size = background_window(ink, size, on_paper)
+        size = background_window(ink, size)
     smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
@@ -62,27 +61,25 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     return stretch(np.clip(flat, 0, 1))
 
 
-def background_window(ink: np.ndarray, largest: int, on_paper: bool = True, side: int = 256, step: float = 1.25,
-                      level: float = 1.1, stronger: float = 1.2, margin: float = 1.5) -> int:
-    """The background opening's window: `largest`, or narrower, past the strokes when a shadow needs it.
+def background_window(ink: np.ndarray, largest: int, side: int = 256, step: float = 1.25,
+                      separation: float = 0.7, rising: float = 1.15) -> int:
+    """The background opening's window: `largest`, or narrower, between the strokes and a narrow shadow.
 
-    An opening of window w takes away every bright structure narrower than w: as w grows, the
-    strongest ink taken away (its top 0.1 %) rises until w passes the strokes' width, then levels
-    off (by less than `level` a widening): that width is the strokes'. Nothing wider than the
-    strokes should be stronger than they are (the same ink coloured in, a marker's core, is as
-    strong, not stronger); but ink lying in a shadow is, by the shadow's own depth. When the
-    strongest ink under `largest` is `stronger` than the strokes' strength, a shadow narrower
-    than `largest` (a hand's, a finger's) would stay as ink: the window becomes `margin` times
-    the strokes' width instead, wider than any stroke, narrower than the shadow. A thin stroke's
-    strength is measured faded by the copy's blur, so a coloured-in loop can pass that test: the
-    narrower window is refused when the strongest ink (within 0.8 of its top) would mostly vanish
-    below it, as ink wider than the window does, while ink lying in a shadow stays (no shadow is
-    as dark as the ink in it). A picture with neither keeps `largest` (or narrows it where
-    nothing is wider than the strokes, which changes little: noise, a gradient). A drawing has
-    no shadow and is not asked (`remove_background` with `narrow_shadows` off). Measured on a
-    copy at most `side` pixels across, in the paper's optical density when `on_paper` (light
-    multiplies, so a shadow adds the same to every ink in it), in widenings of `step`; returns
-    an odd width at full size.
+    An opening of window w takes away every bright structure narrower than w, so the ink taken
+    away as w grows is the picture's size spectrum (a granulometry). A digit's strokes make one
+    mode of it; a finger's or a hand's shadow narrower than `largest` makes a second, wider one,
+    still growing at `largest`: there the largest window would count the shadow as ink. When the
+    spectrum has two modes (Otsu's separation of its log-widths above `separation`) and the ink
+    taken away still grows by `rising` over the last two widenings, the window is the spectrum's
+    valley between the two modes: wider than the strokes, narrower than the shadow. It is refused
+    when the ink's strongest part (within 0.8 of its peak under `largest`) would mostly vanish
+    below it: a shadow is never as dark as the ink lying in it, but the core of a coloured-in
+    loop or of a marker's stroke filling the picture (its lower mode the paper's noise) is, and
+    would be hollowed out. A picture without such a shadow keeps
+    `largest`, its spectrum levelling off below it. A drawing has no shadow, and its fat strokes
+    filling the picture can make the second mode themselves: it is not asked (`remove_background`
+    with `narrow_shadows` off). Measured on a copy at most `side` pixels across, in widenings of
+    `step`; returns an odd width at full size.
     """
     scale = min(1.0, side / max(ink.shape))
     if scale < 1:
@@ -91,28 +88,27 @@ def background_window(ink: np.ndarray, largest: int, on_paper: bool = True, side
     else:
         small = ink
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
-    if on_paper:  # light multiplies: in the paper's optical density a shadow adds to the ink lying in it
-        small = np.log((1 + DARKEST) / np.maximum(1 - small + DARKEST, DARKEST))
     top = max(3, int(min(largest * scale, min(small.shape)))) | 1
     widths = [3]
     while widths[-1] * step < top:
         widths.append(max(widths[-1] + 2, int(widths[-1] * step) | 1))
     widths.append(top)
-    above = [small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8)) for w in widths]
-    strongest = [float(np.percentile(a, 99.9)) for a in above]
-    strokes = 0
-    while strokes + 1 < len(widths) and strongest[strokes + 1] >= level * strongest[strokes]:
-        strokes += 1
-    if strongest[-1] < stronger * strongest[strokes]:
+    if len(widths) < 4:
         return largest
-    window = min(largest, int(margin * widths[strokes] / scale) | 1)
-    full = above[-1]
-    narrow = max(3, int(window * scale) | 1)
-    kept = small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((narrow, narrow), np.uint8))
-    core = full >= 0.8 * strongest[-1]  # the strongest ink: it stays at the narrower window when it lies in a shadow
+    above = [small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8)) for w in widths]
+    taken = np.array([float(a.sum()) for a in above])
+    spectrum = np.maximum(np.diff(taken, prepend=0.0), 0.0)
+    split, between = weighted_otsu(np.log(widths), spectrum)
+    if between < separation or taken[-1] < rising * taken[-3]:
+        return largest
+    low_peak = int(np.argmax(spectrum[:split]))
+    high_peak = split + int(np.argmax(spectrum[split:]))
+    valley = low_peak + int(np.argmin(spectrum[low_peak : high_peak + 1]))
+    full, kept = above[-1], above[valley]
+    core = full >= 0.8 * float(full.max())  # the strongest ink: no shadow is as dark as the ink in it
     if np.count_nonzero(core & (kept < 0.1 * full)) > 0.1 * np.count_nonzero(core):
-        return largest  # it would vanish: it is ink wider than the strokes (a coloured-in loop), not a shadow
-    return window
+        return largest  # the window would take a filled loop's or a marker's core for background
+    return min(largest, int(widths[valley] / scale) | 1)
 
 
 def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:

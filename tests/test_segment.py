@@ -34,20 +34,18 @@ def test_a_thick_stroke_keeps_its_inside():
 
 
 def test_a_shadow_narrower_than_the_window_narrows_it_and_strokes_alone_do_not():
-    noise = np.random.default_rng(0).normal(0, 0.01, (300, 300)).astype(np.float32)
-    paper = 0.9 * (1 - 0.75 * ring_and_specks())  # a pen's 0 on paper, as the camera sees it
-    assert background_window(1 - paper + noise, 99) == 99  # strokes only: the window stays a third of the picture
+    ring = ring_and_specks() + np.random.default_rng(0).normal(0, 0.02, (300, 300)).astype(np.float32)  # a photo
+    assert background_window(ring, 99) == 99  # strokes only: the window stays a third of the picture
     for angle in (0, 30, 60, 90):
         band = np.zeros((300, 300), np.float32)  # a finger's soft shadow, a third of the picture wide
         cv2.ellipse(band, (150, 150), (150, 50), angle, 0, 360, 1.0, -1, cv2.LINE_AA)
-        light = 1 - 0.45 * cv2.GaussianBlur(band, (0, 0), 10)  # light multiplies: the ink in it is darker too
-        ink = 1 - paper * light + noise
-        window = background_window(ink, 99)
+        shaded = np.maximum(ring, 0.4 * cv2.GaussianBlur(band, (0, 0), 10))
+        window = background_window(shaded, 99)
         assert 14 < window < 99  # wider than the stroke, narrower than the shadow
         inside = (round(150 + 40 * np.sin(np.radians(angle))), round(150 + 40 * np.cos(np.radians(angle))))
-        assert remove_background(ink)[inside] < 0.05  # the shadow is background
-        assert remove_background(ink, narrow_shadows=False)[inside] > 0.15  # not with 99 alone
-        flat = remove_background(ink)
+        assert remove_background(shaded, on_paper=False)[inside] < 0.05  # the shadow is background
+        assert remove_background(shaded, on_paper=False, narrow_shadows=False)[inside] > 0.15  # not with 99 alone
+        flat = remove_background(shaded, on_paper=False)
         assert flat[20, 150] > 0.5 and flat[150, 60] > 0.5  # the ring stays, in and out of the shadow
 
     bold = np.zeros((256, 256), np.float32)  # a marker's 8 filling the picture, its strokes near the window
