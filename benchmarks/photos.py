@@ -269,23 +269,24 @@ def fingers(frame: tuple[int, int], box: tuple, rng) -> np.ndarray:
     x, y, w, h = box
     shadow = np.zeros(frame, np.float32)
     towards = rng.uniform(0, 2 * np.pi)  # the fingers point from the palm towards the digit and past it
-    ux, uy = np.cos(towards), np.sin(towards)
-    centre = np.array([x + w / 2, y + h / 2])
+    along = np.array([np.cos(towards), np.sin(towards)])
+    aside = np.array([-along[1], along[0]])
     width = rng.uniform(0.18, 0.4) * h
     count = int(rng.integers(3, 5))
-    palm = centre - rng.uniform(0.9, 1.4) * h * np.array([ux, uy])  # the palm's centre, off the digit
-    span = (count - 1) * 2 * width
+    palm = np.array([x + w / 2, y + h / 2]) - rng.uniform(0.9, 1.4) * h * along  # the palm's centre, off the digit
     for k in range(count):
-        across = (k - (count - 1) / 2) * 2 * width + rng.uniform(-0.3, 0.3) * width
-        base = palm + across * np.array([-uy, ux])
-        tip = base + rng.uniform(0.9, 1.9) * h * np.array([ux, uy])
-        cv2.line(shadow, tuple(int(v) for v in base), tuple(int(v) for v in tip), 1.0, max(1, round(width)),
-                 cv2.LINE_AA)
-        cv2.circle(shadow, tuple(int(v) for v in tip), max(1, round(width / 2)), 1.0, -1, cv2.LINE_AA)
-    axes = (max(1, round(0.6 * h)), max(1, round(span / 2 + width)))
-    cv2.ellipse(shadow, tuple(int(v) for v in palm - 0.5 * h * np.array([ux, uy])), axes, np.degrees(towards),
-                0, 360, 1.0, -1, cv2.LINE_AA)
+        base = palm + ((k - (count - 1) / 2) * 2 * width + rng.uniform(-0.3, 0.3) * width) * aside
+        tip = base + rng.uniform(0.9, 1.9) * h * along
+        cv2.line(shadow, pixel(base), pixel(tip), 1.0, max(1, round(width)), cv2.LINE_AA)
+        cv2.circle(shadow, pixel(tip), max(1, round(width / 2)), 1.0, -1, cv2.LINE_AA)
+    axes = (max(1, round(0.6 * h)), max(1, round(count * width)))
+    cv2.ellipse(shadow, pixel(palm - 0.5 * h * along), axes, np.degrees(towards), 0, 360, 1.0, -1, cv2.LINE_AA)
     return cv2.GaussianBlur(shadow, (0, 0), rng.uniform(0.03, 0.2) * h)
+
+
+def pixel(point: np.ndarray) -> tuple[int, int]:
+    """A point as OpenCV's drawing functions take it."""
+    return int(point[0]), int(point[1])
 
 
 def printed_lines(frame: tuple[int, int], scene: Scene, rng) -> np.ndarray:
