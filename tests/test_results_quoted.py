@@ -36,23 +36,40 @@ def test_every_results_file_the_readme_cites_exists():
         assert (ROOT / "benchmarks" / "results" / name).is_file(), f"README cites {name}, which is not there"
 
 
+def speed_rows(section: str, kind: str) -> tuple[str, ...]:
+    """The rows of the speed table for one machine kind: the default, (float32 when it ran bfloat16,) the seed."""
+    lines = section.splitlines()
+    first = lines.index(next(line for line in lines if f"`train_speed-{kind}.json`" in line))
+    end = next((i for i in range(first + 1, len(lines)) if not lines[i].startswith("| |")), len(lines))
+    return tuple(lines[first:end])
+
+
 def test_readme_speed_figures_come_from_the_results_files():
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("## The recipe, and how it was chosen"):readme.index("**Bundled weights**")]
-    speed = results("train_speed-avx2.json")
-    assert "AVX2" in speed["machine"].upper() and speed["project_precision"] == "float32"
-    row = next(line for line in section.splitlines() if "`train_speed-avx2.json`" in line)
-    for figure in (f"{speed['project_seconds_to_98_8']:.1f} s", f"{speed['project_seconds_to_99_0']:.1f} s",
-                   f"{100 * speed['project_final_accuracy']:.2f} %", f"{speed['speedup_to_98_8']:.1f}x"):
-        assert figure in row, f"README's AVX2 row lacks {figure} of train_speed-avx2.json"
-    seed_row = section.splitlines()[section.splitlines().index(row) + 1]
-    for figure in (f"{speed['seed_seconds_to_98_8']:.1f} s", f"{100 * speed['seed_final_accuracy']:.2f} %"):
-        assert figure in seed_row, f"README's seed row lacks {figure} of train_speed-avx2.json"
-    recipes = results("recipes-avx2.json")
-    for name, variant in recipes["variants"].items():
+    for kind, precision, cpu in (("avx2", "float32", "AVX2"), ("avx512-bf16", "bfloat16", "AVX512_BF16")):
+        speed = results(f"train_speed-{kind}.json")
+        assert cpu in speed["machine"].upper() and speed["project_precision"] == precision
+        row, *others, seed_row = speed_rows(section, kind)
+        for figure in (f"{speed['project_seconds_to_98_8']:.1f} s", f"{speed['project_seconds_to_99_0']:.1f} s",
+                       f"{100 * speed['project_final_accuracy']:.2f} %", f"{speed['speedup_to_98_8']:.1f}x",
+                       f"({precision} on this CPU)"):
+            assert figure in row, f"README's {kind} row lacks {figure} of train_speed-{kind}.json"
+        for figure in (f"{speed['seed_seconds_to_98_8']:.1f} s", f"{100 * speed['seed_final_accuracy']:.2f} %"):
+            assert figure in seed_row, f"README's seed row lacks {figure} of train_speed-{kind}.json"
+        if precision == "bfloat16":
+            assert f"{speed['project_float32_seconds_to_98_8']:.1f} s" in others[0]
+            assert f"{speed['speedup_to_98_8_float32']:.1f}x" in others[0]
+    recipes = (results("recipes-avx2.json"), results("recipes-avx512-bf16.json"))  # the table's two column groups
+    for name in recipes[0]["variants"]:
         line = next(line for line in section.splitlines() if line.startswith(f"| {name} |"))
-        final = f"{100 * variant['final_min']:.2f}-{100 * variant['final_max']:.2f} %"
-        assert final in line and f"{variant['seconds_per_epoch']:.2f} s" in line, f"README's row {name!r} is stale"
+        cells = line.strip("| ").split(" | ")[1:]
+        for group, run in enumerate(recipes):
+            variant = run["variants"][name]
+            final, epochs, seconds = cells[3 * group : 3 * group + 3]
+            assert final == f"{100 * variant['final_min']:.2f}-{100 * variant['final_max']:.2f} %", f"{name!r} is stale"
+            assert epochs == ", ".join(map(str, variant["epochs_to_99_0"])), f"README's row {name!r} is stale"
+            assert seconds.startswith(f"{variant['seconds_per_epoch']:.2f} s"), f"README's row {name!r} is stale"
 
 
 def test_readme_second_opinion_figures_come_from_its_results_file():
@@ -86,12 +103,29 @@ def test_readme_accuracy_table_comes_from_the_results_file():
             assert f"{100 * figure:.2f} %" in line, f"README's row {run['name']!r} is stale"
 
 
-def test_readme_inference_speed_table_comes_from_its_results_file():
+def test_readme_inference_speed_table_comes_from_its_results_files():
     readme = (ROOT / "README.md").read_text()
-    speed = results("inference_speed-avx2.json")
     section = readme[readme.index("`benchmarks/inference_speed.py`, bundled weights"):readme.index("the seed's naive")]
-    assert "AVX2" in speed["machine"].upper() and "AVX2" in section
-    for figure in (f"{speed['small_image_ms']:.1f} ms", f"{speed['photo_12mp_ms']:.0f} ms",
-                   f"{speed['photo_48mp_ms']:.0f} ms", f"{round(speed['model_images_per_second'], -3):,.0f} images/s",
-                   f"{100 * speed['photographed_mnist_accuracy']:.1f} %"):
-        assert figure in section, f"README's inference table lacks {figure} of inference_speed-avx2.json"
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and line.count(" | ") == 2][1:]
+    for column, (kind, cpu) in enumerate((("avx2", "AVX2"), ("avx512-bf16", "AVX512_BF16")), start=1):
+        speed = results(f"inference_speed-{kind}.json")
+        assert cpu in speed["machine"].upper() and f"inference_speed-{kind}.json" in section
+        column_text = " ".join(row[column] for row in rows)
+        throughput = round(speed["model_images_per_second"], -3)
+        for figure in (f"{speed['small_image_ms']:.1f} ms", f"{speed['photo_12mp_ms']:.0f} ms",
+                       f"{speed['photo_48mp_ms']:.0f} ms", f"{throughput:,.0f} images/s",
+                       f"{100 * speed['photographed_mnist_accuracy']:.1f} %"):
+            assert figure in column_text, f"README's inference table lacks {figure} of inference_speed-{kind}.json"
+
+
+def test_readme_best_recipe_on_the_second_machine_comes_from_its_results_file():
+    readme = (ROOT / "README.md").read_text()
+    saved = results("accuracy_best-avx512-bf16.json")
+    (best,) = saved["runs"]
+    assert "AVX512_BF16" in saved["machine"].upper() and best["config"]["precision"] == "float32"
+    start = readme.index("`benchmarks/results/accuracy_best-avx512-bf16.json`")
+    sentence = readme[start:readme.index("a seed.", start)]
+    figures = [f"{100 * best['test_acc']:.2f} % ± {100 * best['test_acc_std']:.2f}", f"{best['seconds']:.0f} s"]
+    figures += [f"{100 * acc:.2f}" for acc in best["test_acc_per_seed"]]
+    for figure in figures:
+        assert figure in sentence, f"README lacks {figure} of accuracy_best-avx512-bf16.json"
