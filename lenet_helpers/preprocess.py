@@ -41,6 +41,8 @@ class Steps:
     sheet: bool = True  # a sheet on a darker desk: paint the desk over with the paper's light
     background: bool = True  # subtract uneven light and shadows
     narrow_shadows: bool = True  # narrow the background's window below a shadow narrower than it (a finger's)
+    shadow_past_strokes: bool = True  # such a shadow found past the strokes' own size (a thin pen)
+    shadow_two_modes: bool = True  # found as the second of two sizes set apart (a faint digit under a blob)
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
     rules: bool = True  # take out the rules of lined or squared paper
@@ -100,7 +102,11 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     light = has_light_background(gray, steps.line_polarity) if polarity == "auto" else polarity == "dark-on-light"
     ink = 1.0 - gray if light else gray
     narrow = steps.narrow_shadows and not is_drawing(gray)  # a drawing has no shadows
-    ink = remove_background(ink, light, narrow_shadows=narrow) if steps.background else stretch(ink)
+    if steps.background:
+        ink = remove_background(ink, light, narrow_shadows=narrow, past_strokes=steps.shadow_past_strokes,
+                                two_modes=steps.shadow_two_modes)
+    else:
+        ink = stretch(ink)
     mask, threshold = ink_mask(ink, name)
     if steps.rules or steps.answer_lines:
         mask = without_ruled_lines(mask, ink, steps.rules, steps.answer_lines)
