@@ -98,7 +98,9 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
                                                                            fill=0.12, width="thin"))],
     "fingers' shadows": [("over a thin pen", replace(DEFAULT, shadow="fingers", width="thin")),
                          ("over a thin blue pen, faint", replace(DEFAULT, shadow="fingers", width="thin", ink="blue",
-                                                                 contrast=0.6))],
+                                                                 contrast=0.6)),
+                         ("over a hairline pen, a phone photo", replace(DEFAULT, shadow="fingers", width="hairline",
+                                                                        height=200))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
