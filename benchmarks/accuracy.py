@@ -21,8 +21,9 @@ from pathlib import Path
 
 from common import check_environment, machine
 
-from lenet_helpers.data import find_data_dir
-from lenet_helpers.training import TrainConfig, get_device, train_model
+from lenet_helpers.learning.data import find_data_dir
+from lenet_helpers.learning.device import get_device
+from lenet_helpers.learning.training import TrainConfig, train_model
 
 BEST = "modern, one-cycle, augmentation"
 

@@ -29,12 +29,12 @@ import torch
 from common import check_environment, machine, photo_parser, save_results, start_worker
 from photos import CONDITIONS, render
 
-from lenet_helpers.checkpoint import load_model
-from lenet_helpers.data import find_data_dir, load_mnist, normalize
 from lenet_helpers.errors import ImageError
-from lenet_helpers.inference import probabilities
-from lenet_helpers.mnist_style import center_by_mass
-from lenet_helpers.preprocess import Steps, prepare
+from lenet_helpers.learning.checkpoint import load_model
+from lenet_helpers.learning.data import find_data_dir, load_mnist, normalize
+from lenet_helpers.photos.mnist_style import center_by_mass
+from lenet_helpers.photos.pipeline import Steps, prepare
+from lenet_helpers.photos.reading import probabilities
 
 EMPTY = np.zeros((28, 28), np.float32)
 

@@ -25,10 +25,10 @@ import torch
 from common import check_environment, machine, machine_kind, save_results
 from PIL import Image
 
-from lenet_helpers.checkpoint import load_model
-from lenet_helpers.data import find_data_dir, load_mnist, missing_files, normalize
-from lenet_helpers.inference import classify, probabilities
-from lenet_helpers.preprocess import prepare
+from lenet_helpers.learning.checkpoint import load_model
+from lenet_helpers.learning.data import find_data_dir, load_mnist, missing_files, normalize
+from lenet_helpers.photos.pipeline import prepare
+from lenet_helpers.photos.reading import classify, probabilities
 
 
 def jpeg(array: np.ndarray, quality: int = 90) -> bytes:

@@ -20,9 +20,10 @@ import torch
 from common import check_environment, machine, machine_kind, save_results
 from torch import nn
 
-from lenet_helpers.data import ensure_mnist, find_data_dir, load_splits
-from lenet_helpers.model import LeNet5
-from lenet_helpers.training import TrainConfig, evaluate, make_optimizer, set_seed, train_one_epoch
+from lenet_helpers.learning.data import ensure_mnist, find_data_dir, load_splits
+from lenet_helpers.learning.device import set_seed
+from lenet_helpers.learning.model import LeNet5
+from lenet_helpers.learning.training import TrainConfig, evaluate, make_optimizer, train_one_epoch
 
 CPU = torch.device("cpu")
 DEFAULT = TrainConfig(precision="float32")

@@ -19,11 +19,11 @@ import torch
 from common import check_environment, machine, photo_parser, save_results, start_worker
 from second_photos import CONDITIONS, LIGHT_BG, pick_digits, render
 
-from lenet_helpers.checkpoint import load_model
-from lenet_helpers.data import find_data_dir, load_mnist, normalize
 from lenet_helpers.errors import ImageError
-from lenet_helpers.inference import probabilities
-from lenet_helpers.preprocess import prepare
+from lenet_helpers.learning.checkpoint import load_model
+from lenet_helpers.learning.data import find_data_dir, load_mnist, normalize
+from lenet_helpers.photos.pipeline import prepare
+from lenet_helpers.photos.reading import probabilities
 
 
 def read_one(job: tuple) -> tuple[np.ndarray, bool | None]:

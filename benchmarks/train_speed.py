@@ -24,17 +24,10 @@ from common import check_environment, machine, machine_kind, save_results
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from lenet_helpers.data import ensure_mnist, find_data_dir, load_splits
-from lenet_helpers.model import LeNet5
-from lenet_helpers.training import (
-    TrainConfig,
-    dtype_name,
-    evaluate,
-    make_optimizer,
-    set_seed,
-    train_one_epoch,
-    training_dtype,
-)
+from lenet_helpers.learning.data import ensure_mnist, find_data_dir, load_splits
+from lenet_helpers.learning.device import dtype_name, set_seed, training_dtype
+from lenet_helpers.learning.model import LeNet5
+from lenet_helpers.learning.training import TrainConfig, evaluate, make_optimizer, train_one_epoch
 
 CPU = torch.device("cpu")
 

@@ -12,9 +12,10 @@ import torch
 
 from . import __version__
 from .errors import LenetError
-from .model import ARCHITECTURES
-from .preprocess import POLARITIES
-from .training import DEVICES, PRECISIONS, SCHEDULES, TrainConfig
+from .learning.device import DEVICES, PRECISIONS
+from .learning.model import ARCHITECTURES
+from .learning.training import SCHEDULES, TrainConfig
+from .photos.pipeline import POLARITIES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,10 +140,11 @@ def checkpoint_file(text: str) -> Path:
 
 
 def run_train(args) -> int:
-    from .checkpoint import describe, previous_path, read_checkpoint
-    from .data import find_data_dir
+    from .learning.checkpoint import describe, previous_path, read_checkpoint
+    from .learning.data import find_data_dir
+    from .learning.device import dtype_name, get_device, training_dtype
+    from .learning.training import train_model
     from .paths import default_checkpoint
-    from .training import dtype_name, get_device, train_model, training_dtype
 
     names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "label_smoothing", "schedule",
              "architecture", "val_size", "precision")
@@ -186,7 +188,7 @@ def run_train(args) -> int:
 
 def weights_path(name: str | None) -> Path:
     """--weights: a file, 'bundled', or by default your trained model if there is one, else the bundled."""
-    from .checkpoint import bundled_weights_path, default_weights
+    from .learning.checkpoint import bundled_weights_path, default_weights
 
     if name is None:
         return default_weights()
@@ -194,10 +196,10 @@ def weights_path(name: str | None) -> Path:
 
 
 def run_evaluate(args) -> int:
-    from .checkpoint import describe, load_model
-    from .data import TensorBatches, ensure_mnist, find_data_dir, load_mnist, normalize
-    from .evaluation import predict, report
-    from .training import get_device
+    from .learning.checkpoint import describe, load_model
+    from .learning.data import TensorBatches, ensure_mnist, find_data_dir, load_mnist, normalize
+    from .learning.device import get_device
+    from .learning.evaluation import predict, report
 
     device = get_device(args.device)
     model, info = load_model(weights_path(args.weights), device)
@@ -218,10 +220,10 @@ def run_evaluate(args) -> int:
 
 
 def run_predict(args) -> int:
-    from .checkpoint import describe, load_model
-    from .inference import read_digit, read_number
-    from .preprocess import IMAGE_SUFFIXES, image_files
-    from .training import get_device
+    from .learning.checkpoint import describe, load_model
+    from .learning.device import get_device
+    from .photos.decode import IMAGE_SUFFIXES, image_files
+    from .photos.reading import read_digit, read_number
 
     model, info = load_model(weights_path(args.weights), get_device(args.device))
     if not args.json:
@@ -298,7 +300,7 @@ def _prediction_json(prediction) -> dict:
 
 
 def run_student(args) -> int:
-    from .course import write_student_copies
+    from .instructor.course import write_student_copies
 
     written = write_student_copies(Path(args.notebooks), Path(args.out), force=args.force)
     print(f"Wrote {len(written)} student notebooks to {args.out} (solutions replaced by placeholders).")
@@ -309,10 +311,10 @@ def run_info(args) -> int:
     import cv2
     import torchvision
 
-    from .checkpoint import bundled_weights_path
-    from .data import find_data_dir, missing_files, raw_folder
+    from .learning.checkpoint import bundled_weights_path
+    from .learning.data import find_data_dir, missing_files, raw_folder
+    from .learning.device import dtype_name, get_device, training_dtype
     from .paths import course_root, default_checkpoint
-    from .training import dtype_name, get_device, training_dtype
 
     root = find_data_dir(args.data_dir)
     missing = missing_files(root)

@@ -7,7 +7,7 @@ import pytest
 import torch
 from idx_files import fake_digits, write_idx
 
-from lenet_helpers.data import missing_files
+from lenet_helpers.learning.data import missing_files
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def real_data() -> Path:
 @pytest.fixture(autouse=True)
 def _no_download(monkeypatch):
     """Tests never reach the network: a missing dataset behaves as on an offline laptop."""
-    monkeypatch.setattr("lenet_helpers.data._download", lambda root: None)
+    monkeypatch.setattr("lenet_helpers.learning.data._download", lambda root: None)
 
 
 @pytest.fixture(autouse=True)

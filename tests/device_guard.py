@@ -84,9 +84,11 @@ class Follow(TorchFunctionMode):
 @contextmanager
 def pretend_accelerator():
     """Inside, `get_device()` is the pretend accelerator and tensors are followed; everything restored after."""
-    import lenet_helpers.training as training
+    import lenet_helpers.learning as learning
+    import lenet_helpers.learning.device as device
 
-    original_to, original_get_device = torch.nn.Module.to, training.get_device
+    original_to, original_get_device = torch.nn.Module.to, device.get_device
+    faces = [module for module in (device, learning) if module.get_device is original_get_device]
 
     def module_to(module, *args, **kwargs):
         result = original_to(module, *args, **kwargs)
@@ -97,12 +99,15 @@ def pretend_accelerator():
         return result
 
     torch.nn.Module.to = module_to
-    training.get_device = lambda preferred="auto": ACCELERATOR
+    for module in faces:  # the module and the face that hands it on: lessons import from either
+        module.get_device = lambda preferred="auto": ACCELERATOR
     try:
         with Follow():
             yield ACCELERATOR
     finally:
-        torch.nn.Module.to, training.get_device = original_to, original_get_device
+        torch.nn.Module.to = original_to
+        for module in faces:
+            module.get_device = original_get_device
 
 
 _INSTALLED = []  # holds the entered context: were it collected, its `finally` would undo the pretence

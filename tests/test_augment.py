@@ -1,6 +1,6 @@
 import torch
 
-from lenet_helpers.augment import random_affine, random_strokes
+from lenet_helpers.learning.augment import random_affine, random_strokes
 
 
 def batch():

@@ -15,12 +15,12 @@ import pytest
 import torch
 from idx_files import write_idx
 
-from lenet_helpers.checkpoint import bundled_weights_path, load_model, read_checkpoint, save_checkpoint
 from lenet_helpers.cli import main
-from lenet_helpers.course import BEGIN, write_student_copies
-from lenet_helpers.data import load_mnist
 from lenet_helpers.errors import CheckpointError, DataError, LenetError
-from lenet_helpers.model import LeNet5
+from lenet_helpers.instructor.course import BEGIN, write_student_copies
+from lenet_helpers.learning.checkpoint import bundled_weights_path, load_model, read_checkpoint, save_checkpoint
+from lenet_helpers.learning.data import load_mnist
+from lenet_helpers.learning.model import LeNet5
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 IMAGES = Path(__file__).parent.parent / "images"

@@ -5,10 +5,10 @@ from unittest import mock
 import pytest
 import torch
 
-from lenet_helpers.checkpoint import bundled_weights_path, load_model, read_checkpoint, save_checkpoint
 from lenet_helpers.errors import CheckpointError
-from lenet_helpers.model import LeNet5, build_model
-from lenet_helpers.training import TrainConfig
+from lenet_helpers.learning.checkpoint import bundled_weights_path, load_model, read_checkpoint, save_checkpoint
+from lenet_helpers.learning.model import LeNet5, build_model
+from lenet_helpers.learning.training import TrainConfig
 
 
 def same_weights(a, b) -> bool:

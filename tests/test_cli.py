@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 from lenet_helpers.cli import main
-from lenet_helpers.model import LeNet5
+from lenet_helpers.learning.model import LeNet5
 
 IMAGES = Path(__file__).parent.parent / "images"
 
@@ -37,7 +37,7 @@ def test_train_then_evaluate_json_on_tiny_data(tiny_mnist, tmp_path, capsys):
 
 
 def test_train_records_the_precision_it_was_asked_for(tiny_mnist, tmp_path, capsys):
-    from lenet_helpers.checkpoint import load_model
+    from lenet_helpers.learning.checkpoint import load_model
 
     out_file = tmp_path / "m.pt"
     code, out, _ = run(capsys, "train", "--epochs", 1, "--val-size", 50, "--data-dir", tiny_mnist,
@@ -153,7 +153,7 @@ def test_predict_says_when_a_reading_is_doubtful(tmp_path, capsys):
 
 
 def test_an_unforeseen_failure_is_that_file_s_error_only(tmp_path, capsys, monkeypatch):
-    import lenet_helpers.inference as inference
+    import lenet_helpers.photos.reading as inference
 
     real = inference.prepare
 
@@ -172,7 +172,7 @@ def test_an_unforeseen_failure_is_that_file_s_error_only(tmp_path, capsys, monke
 def test_train_on_a_full_disk_prints_the_result_says_so_and_exits_1(tiny_mnist, tmp_path, capsys, monkeypatch):
     import errno
 
-    import lenet_helpers.training as training
+    import lenet_helpers.learning.training as training
 
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -5,9 +5,9 @@ import nbformat
 import pytest
 import torch
 
-from lenet_helpers.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
 from lenet_helpers.errors import LenetError
-from lenet_helpers.exercises import EXERCISES, check, normalise, passed
+from lenet_helpers.instructor.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
+from lenet_helpers.lessons.exercises import EXERCISES, check, normalise, passed
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 

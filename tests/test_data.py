@@ -6,7 +6,8 @@ import torch
 from idx_files import write_idx
 from torch.utils.data import random_split
 
-from lenet_helpers.data import (
+from lenet_helpers.errors import DataError
+from lenet_helpers.learning.data import (
     TensorBatches,
     ensure_mnist,
     find_data_dir,
@@ -18,7 +19,6 @@ from lenet_helpers.data import (
     split_indices,
     standard_loaders,
 )
-from lenet_helpers.errors import DataError
 
 
 def test_data_dir_argument_beats_environment_beats_default(monkeypatch):

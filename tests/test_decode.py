@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lenet_helpers.decode import read_image, to_gray
 from lenet_helpers.errors import ImageError
-from lenet_helpers.preprocess import prepare
+from lenet_helpers.photos.decode import read_image, to_gray
+from lenet_helpers.photos.pipeline import prepare
 
 
 def seven_image(mode: str = "L", size: int = 200) -> Image.Image:

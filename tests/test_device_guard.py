@@ -2,15 +2,15 @@ import pytest
 import torch
 from device_guard import DeviceMismatch, pretend_accelerator
 
-from lenet_helpers.model import LeNet5
-from lenet_helpers.training import get_device
+from lenet_helpers.learning.device import get_device
+from lenet_helpers.learning.model import LeNet5
 
 
 def test_the_pretend_accelerator_refuses_what_a_gpu_refuses():
     with pretend_accelerator() as device:
-        from lenet_helpers import training
+        from lenet_helpers import learning
 
-        assert training.get_device() == device
+        assert learning.get_device() == device
         model = LeNet5().to(device)
         x = torch.randn(2, 1, 28, 28)
         with pytest.raises(DeviceMismatch):

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from lenet_helpers.cli import main
-from lenet_helpers.training import training_dtype
+from lenet_helpers.learning.device import training_dtype
 
 IMAGES = Path(__file__).parent.parent / "images"
 
@@ -49,10 +49,10 @@ def test_mnist_digits_survive_the_own_image_preparation(real_data):
     """MNIST digits fed through `prepare` (as if they were photos) are still read right."""
     import torch
 
-    from lenet_helpers.checkpoint import load_model
-    from lenet_helpers.data import load_mnist
-    from lenet_helpers.inference import probabilities
-    from lenet_helpers.preprocess import prepare
+    from lenet_helpers.learning.checkpoint import load_model
+    from lenet_helpers.learning.data import load_mnist
+    from lenet_helpers.photos.pipeline import prepare
+    from lenet_helpers.photos.reading import probabilities
 
     model, info = load_model()
     images, labels = load_mnist(real_data, train=False)
@@ -106,10 +106,10 @@ def test_lessons_05_and_06_on_a_pretend_gpu(real_data, course):
 
 def test_lesson_04_after_training_was_stopped(real_data, course):
     """The stop button after one epoch: a one-epoch checkpoint, and lesson 04 says what it means."""
-    from lenet_helpers.data import load_splits
-    from lenet_helpers.model import LeNet5
+    from lenet_helpers.learning.data import load_splits
+    from lenet_helpers.learning.model import LeNet5
+    from lenet_helpers.learning.training import TrainConfig, fit
     from lenet_helpers.paths import default_checkpoint
-    from lenet_helpers.training import TrainConfig, fit
 
     class StopInSecondEpoch:
         def __init__(self, loader):

@@ -1,7 +1,14 @@
 import torch
 
-from lenet_helpers.evaluation import accuracy, confusion_matrix, most_confused, per_class_accuracy, predict, report
-from lenet_helpers.model import LeNet5
+from lenet_helpers.learning.evaluation import (
+    accuracy,
+    confusion_matrix,
+    most_confused,
+    per_class_accuracy,
+    predict,
+    report,
+)
+from lenet_helpers.learning.model import LeNet5
 
 
 def one_hot_logits(predicted):
@@ -41,7 +48,7 @@ def test_predict_covers_the_whole_loader_in_order():
 def test_flat_probabilities_are_doubtful():
     import torch
 
-    from lenet_helpers.inference import unsure
+    from lenet_helpers.photos.reading import unsure
 
     assert unsure(torch.tensor([0.05] * 8 + [0.35, 0.25])) == ["the model is unsure (8: 35%, 9: 25%)"]
     assert unsure(torch.tensor([0.0] * 9 + [1.0])) == []

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from lenet_helpers.errors import LenetError
-from lenet_helpers.model import ARCHITECTURES, LeNet5, build_model, count_parameters, layer_table
+from lenet_helpers.learning.model import ARCHITECTURES, LeNet5, build_model, count_parameters, layer_table
 
 
 @pytest.mark.parametrize("name", list(ARCHITECTURES))

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from lenet_helpers import paths
-from lenet_helpers.checkpoint import bundled_weights_path, default_weights, save_checkpoint
 from lenet_helpers.cli import main
-from lenet_helpers.data import find_data_dir
 from lenet_helpers.errors import LenetError
-from lenet_helpers.model import LeNet5
+from lenet_helpers.learning.checkpoint import bundled_weights_path, default_weights, save_checkpoint
+from lenet_helpers.learning.data import find_data_dir
+from lenet_helpers.learning.model import LeNet5
 from lenet_helpers.paths import course_file, course_root, default_checkpoint, home_folder, results_file
 
 

@@ -6,8 +6,9 @@ import matplotlib as mpl  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lenet_helpers.model import LeNet5, layer_table  # noqa: E402
-from lenet_helpers.plotting import (  # noqa: E402
+from lenet_helpers.learning.model import LeNet5, layer_table  # noqa: E402
+from lenet_helpers.learning.training import History  # noqa: E402
+from lenet_helpers.lessons.plotting import (  # noqa: E402
     PROJECTOR,
     plot_class_counts,
     plot_confusion_matrix,
@@ -20,7 +21,6 @@ from lenet_helpers.plotting import (  # noqa: E402
     show_digits,
     show_maps,
 )
-from lenet_helpers.training import History  # noqa: E402
 
 
 def test_every_figure_has_titles_and_labels_and_leaves_settings_alone():

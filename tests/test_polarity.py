@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from lenet_helpers.polarity import has_light_background
+from lenet_helpers.photos.polarity import has_light_background
 
 
 def page(ink: int, paper: int, size: int = 400) -> np.ndarray:

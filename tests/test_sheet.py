@@ -2,8 +2,8 @@ import cv2
 import numpy as np
 from test_preprocess import seven, similarity
 
-from lenet_helpers.preprocess import Steps, prepare
-from lenet_helpers.sheet import find_sheet, without_desk
+from lenet_helpers.photos.pipeline import Steps, prepare
+from lenet_helpers.photos.sheet import find_sheet, without_desk
 
 SHEET = np.array([[260, 110], [560, 130], [545, 520], [240, 500]])  # a turned sheet, 2/3 of the height
 

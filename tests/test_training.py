@@ -3,21 +3,19 @@ from pathlib import Path
 import pytest
 import torch
 
-from lenet_helpers.checkpoint import load_model
-from lenet_helpers.data import load_splits
 from lenet_helpers.errors import LenetError, TrainingError
-from lenet_helpers.model import LeNet5
-from lenet_helpers.training import (
+from lenet_helpers.learning.checkpoint import load_model
+from lenet_helpers.learning.data import load_splits
+from lenet_helpers.learning.device import get_device, set_seed, training_dtype
+from lenet_helpers.learning.model import LeNet5
+from lenet_helpers.learning.training import (
     TrainConfig,
     augmentation,
     evaluate,
     fit,
-    get_device,
     learning_rates,
     make_optimizer,
-    set_seed,
     train_one_epoch,
-    training_dtype,
 )
 
 CPU = torch.device("cpu")
@@ -138,7 +136,7 @@ def test_unknown_schedule_is_refused():
 
 
 def test_interrupt_while_saving_says_which_epoch_the_file_holds(tiny_mnist, tmp_path, monkeypatch, capsys):
-    import lenet_helpers.training as training
+    import lenet_helpers.learning.training as training
 
     saves = {"n": 0}
     real_save = training.save_checkpoint
@@ -173,7 +171,7 @@ def test_a_full_disk_mid_training_is_one_sentence_and_the_best_model_is_kept(tin
                                                                              capsys):
     import errno
 
-    import lenet_helpers.training as training
+    import lenet_helpers.learning.training as training
 
     real_save = training.save_checkpoint
 
@@ -210,7 +208,7 @@ def test_a_new_run_keeps_the_model_it_replaces_and_only_that_one(tiny_mnist, tmp
 def test_a_first_save_that_fails_leaves_the_earlier_model_where_it_was(tiny_mnist, tmp_path, monkeypatch):
     import errno
 
-    import lenet_helpers.checkpoint as checkpoint
+    import lenet_helpers.learning.checkpoint as checkpoint
 
     path = tmp_path / "best.pt"
     small_run(tiny_mnist, epochs=1, checkpoint_path=path)

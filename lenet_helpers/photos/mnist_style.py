@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import torch
 
-from .data import MNIST_MEAN, MNIST_STD, normalize
-from .segment import normalize_stroke
+from ..learning.data import MNIST_MEAN, MNIST_STD, normalize
+from .stroke import normalize_stroke
 
 MASS_CENTRE = 14.0  # where MNIST's training digits have their centre of mass, on average, in rows and columns
 

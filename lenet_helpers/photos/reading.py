@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .preprocess import Prepared, Source, prepare, prepare_number
+from .pipeline import Prepared, Source, prepare, prepare_number
 
 UNSURE_BELOW = 0.6  # a top probability under this is reported as doubtful
 

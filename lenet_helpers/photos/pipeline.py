@@ -1,8 +1,10 @@
 """Turn a photo, scan or drawing of a digit into model input, the way MNIST's digits were made.
 
-A photo needs cleaning first (a desk around the sheet, which side is the ink, uneven light and
-shadows, specks and marks; see `sheet`, `polarity` and `segment`), then MNIST's own recipe
-(`mnist_style`: fit into 20x20, centre by mass in 28x28, normalise). `prepare` does both and keeps
+A photo needs cleaning first, one module a mechanism: a desk around the sheet (`sheet`), which
+side is the ink (`polarity`), uneven light and shadows (`background`), ink from paper
+(`threshold`), printed rules and answer lines (`lines`), specks and marks (`pieces`), a
+worksheet's words (`printed_text`); then MNIST's own recipe (`mnist_style`: fit into 20x20,
+centre by mass in 28x28, normalise). `prepare` does both and keeps
 every step, so lesson 05 can show them.
 """
 
@@ -12,24 +14,17 @@ import cv2
 import numpy as np
 import torch
 
-from .data import MNIST_MEAN, MNIST_STD
+from ..errors import ImageError
+from ..learning.data import MNIST_MEAN, MNIST_STD
+from .background import remove_background, stretch
 from .decode import IMAGE_SUFFIXES, MIN_SIDE, WORK_SIZE, Source, image_files, read_image, rescale, to_gray  # noqa: F401
-from .errors import ImageError
+from .lines import without_ruled_lines
 from .mnist_style import center_by_mass, fit_digit, to_tensor
+from .pieces import digit_pieces, find_pieces, group_digits, union
 from .polarity import has_light_background, is_drawing
-from .segment import (
-    digit_pieces,
-    find_pieces,
-    group_digits,
-    ink_mask,
-    remove_background,
-    stretch,
-    union,
-    without_faint_plateau,
-    without_printed_text,
-    without_ruled_lines,
-)
+from .printed_text import without_printed_text
 from .sheet import find_sheet, without_desk
+from .threshold import ink_mask, without_faint_plateau
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
 

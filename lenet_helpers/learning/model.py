@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .errors import LenetError
+from ..errors import LenetError
 
 
 class LeNet5(nn.Module):

@@ -6,10 +6,10 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from .errors import LenetError
-from .inference import classify
+from ..errors import LenetError
+from ..photos.pipeline import POLARITIES, prepare
+from ..photos.reading import classify
 from .plotting import show_preparation
-from .preprocess import POLARITIES, prepare
 
 
 def read_upload(upload: widgets.FileUpload) -> tuple[str, bytes] | None:

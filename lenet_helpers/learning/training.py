@@ -1,29 +1,26 @@
-"""Training: device and seed, one epoch, the whole fit with checkpoints and progress bars."""
+"""Training: one epoch, the whole fit with checkpoints and progress bars, a recipe run end to end."""
 
 import contextlib
 import copy
 import math
-import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..errors import LenetError, TrainingError
 from .augment import random_affine, random_strokes
 from .checkpoint import check_writable, previous_path, save_checkpoint
 from .data import load_splits
-from .errors import LenetError, TrainingError
+from .device import set_seed, training_dtype
 from .evaluation import accuracy, predict
 from .model import build_model
 
-DEVICES = ("auto", "cpu", "cuda", "mps")  # "auto": CUDA, else Apple MPS, else the CPU
-PRECISIONS = ("auto", "float32", "bfloat16")  # see training_dtype
 SCHEDULES = ("onecycle", "constant")  # see make_optimizer
 
 
@@ -65,61 +62,6 @@ class History:
     checkpoint: str | None = None
     save_error: str | None = None  # why the checkpoint could not be written (a full disk?); None when it was
     previous: str | None = None  # where the checkpoint this run replaced was kept (file.previous.pt)
-
-
-def get_device(preferred: str = "auto") -> torch.device:
-    """CUDA if present, else Apple MPS, else the CPU; or the device asked for by name."""
-    if preferred == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    available = {
-        "cpu": True,
-        "cuda": torch.cuda.is_available(),
-        "mps": torch.backends.mps.is_available(),
-    }
-    if preferred not in available:
-        raise LenetError(f"Unknown device {preferred!r}; choose {', '.join(DEVICES)}.")
-    if not available[preferred]:
-        raise LenetError(f"This machine has no {preferred} device; use --device auto or cpu.")
-    return torch.device(preferred)
-
-
-def set_seed(seed: int) -> None:
-    """Seed Python, NumPy and PyTorch (all devices) so a run can be repeated."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def native_bfloat16(device: torch.device) -> bool:
-    """Whether the device is a CPU with bfloat16 instructions (AVX512-BF16 or AMX)."""
-    if device.type != "cpu":
-        return False
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # torch.cpu has no public test yet
-    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
-
-
-def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
-    """The dtype the forward pass is autocast to while training, or None for plain float32.
-
-    "auto" picks bfloat16 on a CPU with bfloat16 instructions, where benchmarks/train_speed.py
-    measured faster epochs at the same final accuracy. Weights, gradients and the optimiser stay
-    float32; evaluation is float32. Elsewhere "auto" keeps float32: other CPUs emulate bfloat16
-    slowly, and a GPU was not measured.
-    """
-    if precision not in PRECISIONS:
-        raise LenetError(f"Unknown precision {precision!r}; choose {', '.join(PRECISIONS)}.")
-    if precision == "bfloat16" or (precision == "auto" and native_bfloat16(device)):
-        return torch.bfloat16
-    return None
-
-
-def dtype_name(autocast: torch.dtype | None) -> str:
-    """'bfloat16' or 'float32': how a training_dtype() result reads in messages."""
-    return str(autocast or torch.float32).removeprefix("torch.")
 
 
 def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int, fused: bool | None = None):

@@ -6,11 +6,12 @@ import pytest
 import torch
 from PIL import Image
 
-from lenet_helpers.data import load_mnist, mnist_transform
 from lenet_helpers.errors import ImageError
-from lenet_helpers.mnist_style import MASS_CENTRE, to_tensor
-from lenet_helpers.preprocess import Steps, image_files, prepare, prepare_number
-from lenet_helpers.segment import Piece, group_digits
+from lenet_helpers.learning.data import load_mnist, mnist_transform
+from lenet_helpers.photos.decode import image_files
+from lenet_helpers.photos.mnist_style import MASS_CENTRE, to_tensor
+from lenet_helpers.photos.pieces import Piece, group_digits
+from lenet_helpers.photos.pipeline import Steps, prepare, prepare_number
 
 
 def seven(size=400, thickness=24, offset=(0, 0), scale=1.0) -> np.ndarray:
@@ -242,8 +243,8 @@ def test_a_sheet_on_a_dark_desk_keeps_its_polarity_and_loses_its_outline():
 
 
 def test_the_same_digit_enlarged_inverted_or_transparent_reads_the_same():
-    from lenet_helpers.checkpoint import load_model
-    from lenet_helpers.inference import classify
+    from lenet_helpers.learning.checkpoint import load_model
+    from lenet_helpers.photos.reading import classify
 
     model, _ = load_model()  # the bundled weights
     rgba = np.zeros((400, 400, 4), np.uint8)

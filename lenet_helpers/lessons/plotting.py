@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from ..photos.reading import classify
+
 # One colour per split everywhere in the course
 COLORS = {"train": "#1f77b4", "val": "#ff7f0e", "test": "#2ca02c", "wrong": "#d62728"}
 PROJECTOR = {"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13, "figure.dpi": 90,
@@ -213,8 +215,6 @@ def show_preparation(prepared, model=None):
                 ax.axis("off")
             row[0].set_title(p.name.split("/")[-1][:24], fontsize=10)
             if model is not None:
-                from .inference import classify
-
                 prediction = classify(model, [p])[0]
                 plot_probabilities(prediction.probabilities, row[-1], f"reads {prediction.digit}")
         fig.tight_layout()

@@ -4,8 +4,8 @@ import json
 import os
 from pathlib import Path
 
-from .errors import LenetError
-from .files import probe_folder, write_atomically
+from ..errors import LenetError
+from ..files import probe_folder, write_atomically
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 PLACEHOLDER = 'raise NotImplementedError("Exercise: replace this line with your answer, then run the cell.")'

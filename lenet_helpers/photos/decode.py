@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import ImageError
+from ..errors import ImageError
 
 WORK_SIZE = 640  # longest side while looking for ink: enough for a digit, fast for a 48 MP photo
 MIN_WORK_SIZE = 256  # smaller images are enlarged first: a 3x3 filter would erase their strokes

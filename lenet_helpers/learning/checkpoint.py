@@ -10,12 +10,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from . import __version__
+from .. import __version__
+from ..errors import CheckpointError
+from ..files import probe_folder, write_atomically
+from ..paths import default_checkpoint
 from .data import MNIST_MEAN, MNIST_STD
-from .errors import CheckpointError
-from .files import probe_folder, write_atomically
 from .model import ARCHITECTURES, architecture_name, build_model
-from .paths import default_checkpoint
 
 FORMAT = "lenet-helpers-checkpoint"
 BUNDLED_WEIGHTS = "lenet5_mnist.pt"
@@ -23,7 +23,7 @@ BUNDLED_WEIGHTS = "lenet5_mnist.pt"
 
 def bundled_weights_path() -> Path:
     """The pretrained weights shipped inside the package."""
-    return Path(str(resources.files("lenet_helpers") / "weights" / BUNDLED_WEIGHTS))
+    return Path(str(resources.files("lenet_helpers.learning") / "weights" / BUNDLED_WEIGHTS))
 
 
 def default_weights() -> Path:

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, Subset
 
-from .errors import DataError
-from .paths import home_folder
+from ..errors import DataError
+from ..paths import home_folder
 
 # Mean and standard deviation of the 60,000 training pixels after scaling to [0, 1];
 # lesson 01 computes them. Own images are normalised with the same two numbers.

@@ -1,0 +1,1 @@
+"""The instructor's tooling: the course as graded assignments (nbgrader), and copies for students."""

@@ -1,0 +1,27 @@
+"""What the lessons show and check: figures, widgets, and the exercises' self-checks.
+
+These only display and check; the work is done in `learning` and `photos`. Lessons import from
+here: `from lenet_helpers.lessons import check, plot_history`.
+"""
+
+from .exercises import check
+from .plotting import (
+    plot_class_counts,
+    plot_confusion_matrix,
+    plot_feature_map_sizes,
+    plot_history,
+    plot_learning_rates,
+    plot_per_class,
+    plot_probabilities,
+    plot_results,
+    show_digits,
+    show_maps,
+    show_preparation,
+)
+from .widgets import display_reader
+
+__all__ = [
+    "check", "display_reader", "plot_class_counts", "plot_confusion_matrix", "plot_feature_map_sizes",
+    "plot_history", "plot_learning_rates", "plot_per_class", "plot_probabilities", "plot_results", "show_digits",
+    "show_maps", "show_preparation",
+]

@@ -1,0 +1,84 @@
+"""Ink from paper: a guarded Otsu threshold, and a faint plateau set apart from the ink left out."""
+
+import cv2
+import numpy as np
+
+from ..errors import ImageError
+from .pieces import SPECK, Piece, find_pieces
+
+
+def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:
+    """Otsu's split of sorted `values` with `weights`: (first index above it, separation in [0, 1]).
+
+    The separation is the between-class variance over the total variance: 1 for two sharp
+    modes, 0.75 for an even spread. The first best split is taken, as OpenCV's Otsu does.
+    """
+    values, weights = np.asarray(values, np.float64), np.asarray(weights, np.float64)
+    total = float(weights.sum())
+    if total <= 0 or len(values) < 2:
+        return 0, 0.0
+    mean = float(weights @ values) / total
+    variance = float(weights @ (values - mean) ** 2) / total
+    low = np.cumsum(weights)[:-1]  # the weight at and below each split, and its first moment
+    moment = np.cumsum(weights * values)[:-1]
+    high = total - low
+    valid = (low > 0) & (high > 1e-12 * total)
+    between = np.zeros(len(low))
+    between[valid] = (mean * low[valid] - moment[valid]) ** 2 / (low[valid] * high[valid])
+    k = int(np.argmax(between))
+    if between[k] <= 0:
+        return 0, 0.0
+    return k + 1, float(between[k]) / variance if variance > 0 else 0.0
+
+
+def ink_mask(ink: np.ndarray, name: str = "image") -> tuple[np.ndarray, float]:
+    """Binary ink and its threshold: Otsu's, but never inside the paper's noise; no contrast, no digit.
+
+    Otsu's threshold splits the picture's levels in two, which goes wrong when the ink is a tiny
+    part of the picture (a small digit in a large photo): then the paper's own noise is split. So
+    the threshold is at least the paper's median plus six robust standard deviations of it.
+    """
+    smooth = cv2.medianBlur((ink * 255).astype(np.uint8), 3)
+    if np.percentile(smooth, 99.95) < 40:  # under ~15 % contrast anywhere: blank paper
+        raise ImageError(f"{name} shows no ink (an empty page?); photograph a written digit.")
+    otsu, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paper = float(np.median(smooth))
+    spread = 1.4826 * float(np.median(np.abs(smooth - paper)))
+    threshold = min(max(otsu, paper + 6 * spread), 200.0)
+    return smooth > threshold, threshold / 255
+
+
+def without_faint_plateau(ink: np.ndarray, mask: np.ndarray, pieces: list[Piece], page_edges: bool = True,
+                          specks: bool = True):
+    """The stronger ink alone, when the ink's levels hold a faint plateau apart from it; else None.
+
+    Returns (mask, threshold, pieces, labels). The split is refused when the strong ink clear of
+    the picture's border is only specks beside the `pieces` found before: then the strong ink is
+    a screen's bezel or a desk's edge, or the darkest grains of a textured stroke, and the
+    fainter ink is the digit.
+    """
+    smooth = cv2.medianBlur((ink * 255).astype(np.uint8), 3)
+    split = faint_plateau(smooth[mask])
+    if not split:
+        return None
+    strong = mask & (smooth > split)
+    stronger, labels = find_pieces(strong, page_edges, specks)
+    clear = [p.area for p in stronger if not p.border]
+    if not clear or max(clear) < SPECK * max(p.area for p in pieces):
+        return None
+    return strong, split / 255, stronger, labels
+
+
+def faint_plateau(levels: np.ndarray, separation: float = 0.85) -> float:
+    """The level above a faint plateau of 'ink' set apart from the real ink; 0 when there is none.
+
+    A stroke's levels spread evenly from its soft edges to its core (Otsu's separation of an even
+    spread is 0.75). What a shadow's corner or a band between two shadows leaves behind is a
+    plateau, as many times fainter as the shadow is light: two separate modes, and the fainter
+    one is dropped when Otsu's separation of the ink's own levels exceeds `separation`.
+    """
+    if levels.size < 50:
+        return 0.0
+    counts = np.bincount(levels.ravel(), minlength=256)
+    split, between = weighted_otsu(np.arange(len(counts)), counts)
+    return float(split - 1) if split and between > separation else 0.0
