@@ -87,11 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print one JSON array, one object per image")
     predict.set_defaults(handler=run_predict)
 
-    course = commands.add_parser("course", help="instructor tools for the notebooks")
+    course = commands.add_parser("course", help="instructor tools: the lessons as graded assignments (nbgrader)")
     course_commands = course.add_subparsers(dest="course_command", required=True, metavar="COMMAND")
-    student = course_commands.add_parser("student", help="write student copies without the solutions")
+    notebooks_help = "folder of the instructor's lessons (default: notebooks/ of the course folder)"
+    init = course_commands.add_parser("init", help="write an nbgrader course folder: its config and the lessons")
+    init.add_argument("root", metavar="DIR", help="the nbgrader course folder to write")
+    init.add_argument("--notebooks", help=notebooks_help)
+    init.add_argument("--data-dir", help="where grading reads MNIST (default: as lenet train finds it)")
+    init.add_argument("--force", action="store_true", help="replace the config and source/ already in DIR")
+    init.set_defaults(handler=run_course_init)
+    student = course_commands.add_parser("student", help="write student copies (nbgrader's release, no gradebook)")
     student.add_argument("out", metavar="OUT_DIR", help="folder for the student notebooks")
-    student.add_argument("--notebooks", default="notebooks", help="folder of the instructor notebooks")
+    student.add_argument("--notebooks", help=notebooks_help)
     student.add_argument("--force", action="store_true", help="replace copies already in OUT_DIR")
     student.set_defaults(handler=run_student)
 
@@ -299,11 +306,40 @@ def _prediction_json(prediction) -> dict:
     return result | ({"warning": prediction.warning} if prediction.warning else {})
 
 
+def lessons_folder(name: str | None) -> Path:
+    """--notebooks: the folder given, else notebooks/ of the course folder, else ./notebooks."""
+    from .paths import course_root
+
+    if name is not None:
+        return Path(name)
+    root = course_root()
+    return root / "notebooks" if root else Path("notebooks")
+
+
 def run_student(args) -> int:
     from .instructor.course import write_student_copies
 
-    written = write_student_copies(Path(args.notebooks), Path(args.out), force=args.force)
-    print(f"Wrote {len(written)} student notebooks to {args.out} (solutions replaced by placeholders).")
+    written = write_student_copies(lessons_folder(args.notebooks), Path(args.out), force=args.force)
+    print(f"Wrote {len(written)} student notebooks to {args.out} (nbgrader's release: solutions replaced by "
+          "placeholders, hidden tests left out).")
+    return 0
+
+
+def run_course_init(args) -> int:
+    from .instructor.course import init_course
+    from .learning.data import find_data_dir, missing_files
+    from .paths import course_root
+
+    if not str(args.root).strip():
+        raise LenetError("Name a folder for the course (an empty name would mean this folder).")
+    notebooks, root = lessons_folder(args.notebooks), Path(args.root)
+    data = find_data_dir(args.data_dir)
+    has_data = not missing_files(data)
+    written = init_course(root, notebooks, course_root(notebooks), data if has_data else None, force=args.force)
+    print(f"Wrote the nbgrader course {root}: nbgrader_config.py and {len(written) - 1} lessons in source/.")
+    print(f"Next: cd {root} && nbgrader generate_assignment 01_dataset (README, For instructors).")
+    if not has_data:
+        print(f"MNIST is not in {data}: set LENET_DATA_DIR in {root / 'nbgrader_config.py'} before grading.")
     return 0
 
 

@@ -2,8 +2,10 @@
 
 The rule: inside a course folder (the one holding `notebooks/` and `lenet_helpers/`, found by
 walking up from where you run), data go to its `data/` and models to its `runs/`, so `lenet
-train` at the root and a lesson in `notebooks/` share them; outside a course, a folder of the
-user's own (`~/.cache/lenet`). `--data-dir` or `$LENET_DATA_DIR` choose another data folder.
+train` at the root and a lesson in `notebooks/` share them; outside a course (a student's copy of
+the lessons, a JupyterHub home), a folder of the user's own (`~/.cache/lenet`). `--data-dir` or
+`$LENET_DATA_DIR` choose another data folder. While nbgrader grades a lesson, the lesson's own
+folder is the home: one student's model never meets another's.
 """
 
 import os
@@ -25,7 +27,13 @@ def course_root(start: str | os.PathLike | None = None) -> Path | None:
 
 
 def home_folder(start: str | os.PathLike | None = None) -> Path:
-    """The folder holding `data/` and `runs/`: the course folder, else the user's own."""
+    """The folder holding `data/` and `runs/`: the course folder, else the user's own.
+
+    While nbgrader grades (autograde), every student's lessons run as the same user, so the
+    folder being graded (the student's own copy of the lesson) is the home instead.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return Path(start or Path.cwd()).resolve()
     return course_root(start) or Path.home() / ".cache" / "lenet"
 
 
@@ -42,16 +50,17 @@ def default_checkpoint() -> Path:
 def course_file(*parts: str) -> Path:
     """A file or folder the course ships (images/, benchmarks/results/...).
 
-    Looked for in the course folder you run in, then in the course the package was installed from
-    (`pip install -e .` in the course folder): a student copy of the lessons made elsewhere
-    (`lenet course student OUT`) still finds the sample photos and the saved results.
+    Looked for in the course folder you run in, then beside the lesson (an assignment's release
+    carries what its lesson needs), then in the course the package was installed from (`pip
+    install -e .` in the course folder): a student copy of the lessons made elsewhere still finds
+    the sample photos and the saved results.
     """
-    for root in (course_root(), course_root(PACKAGE)):
+    for root in (course_root(), Path.cwd(), course_root(PACKAGE)):
         if root and root.joinpath(*parts).exists():
             return root.joinpath(*parts)
-    raise LenetError(f"Cannot find the course's {'/'.join(parts)} (not in this course folder, nor where the package "
-                     "was installed from); open the lesson inside the course folder, or install the course there "
-                     "with pip install -e .")
+    raise LenetError(f"Cannot find the course's {'/'.join(parts)} (not in this course folder, not beside the lesson, "
+                     "nor where the package was installed from); open the lesson inside the course folder, or in "
+                     "the folder of its assignment, which holds it.")
 
 
 def results_file(name: str) -> Path:

@@ -17,7 +17,7 @@ from idx_files import write_idx
 
 from lenet_helpers.cli import main
 from lenet_helpers.errors import CheckpointError, DataError, LenetError
-from lenet_helpers.instructor.course import BEGIN, write_student_copies
+from lenet_helpers.instructor.course import write_student_copies
 from lenet_helpers.learning.checkpoint import bundled_weights_path, load_model, read_checkpoint, save_checkpoint
 from lenet_helpers.learning.data import load_mnist
 from lenet_helpers.learning.model import LeNet5
@@ -160,7 +160,7 @@ def broken_notebook_folders(tmp_path: Path) -> dict[str, Path]:
     for name, text in {
         "bad JSON": "{not json",
         "no cells": json.dumps({"metadata": {}}),
-        "unclosed solution": json.dumps({"cells": [{"cell_type": "code", "source": f"{BEGIN}\nx = 1"}]}),
+        "unclosed solution": json.dumps({"cells": [{"cell_type": "code", "source": "# BEGIN SOLUTION\nx = 1"}]}),
     }.items():
         folder = tmp_path / name.replace(" ", "-")
         shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns("*.py", "runs"))
@@ -192,7 +192,7 @@ def test_a_cell_without_metadata_is_copied(tmp_path):
     folder.mkdir()
     (folder / "01_x.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]}))
     [copy] = write_student_copies(folder, tmp_path / "out")
-    assert json.loads(copy.read_text())["cells"][0]["source"] == "x = 1"
+    assert "".join(json.loads(copy.read_text())["cells"][0]["source"]) == "x = 1"
 
 
 # --- data files ----------------------------------------------------------------------------------

@@ -1,49 +1,110 @@
+"""The lessons as nbgrader assignments: the course folder, the release, and student copies without a gradebook."""
+
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-import torch
 
 from lenet_helpers.errors import LenetError
-from lenet_helpers.instructor.course import BEGIN, END, PLACEHOLDER, strip_solutions, write_student_copies
-from lenet_helpers.lessons.exercises import EXERCISES, check, normalise, passed
+from lenet_helpers.instructor.course import (
+    CODE_STUB,
+    LESSON_FILES,
+    MARKERS,
+    init_course,
+    lessons,
+    write_student_copies,
+)
 
-NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+COURSE = Path(__file__).resolve().parent.parent
+NOTEBOOKS = COURSE / "notebooks"
+pytest.importorskip("nbgrader", reason="the instructor's tools are not installed (pip install -e '.[instructor]')")
 
 
-def test_strip_solutions_keeps_indentation_and_the_rest():
-    source = f"# NBVAL_CHECK_OUTPUT\nx = 1\nif True:\n    {BEGIN}\n    answer = 42\n    {END}\ncheck(answer)"
-    assert strip_solutions(source) == f"x = 1\nif True:\n    {PLACEHOLDER}\ncheck(answer)"
-    with pytest.raises(LenetError, match="never closed"):
-        strip_solutions(f"{BEGIN}\nanswer = 1")
-
-
-def solution_lines(notebook: dict) -> list[str]:
+def secret_lines(notebook: dict) -> list[str]:
+    """Every line between solution, hidden-test or mark-scheme markers, in any cell."""
     lines, inside = [], False
     for cell in notebook["cells"]:
         for line in "".join(cell["source"]).splitlines():
-            if line.strip() in (BEGIN, END):
-                inside = line.strip() == BEGIN
-            elif inside and line.strip():
+            if any(marker in line for marker in MARKERS):
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > 3:
                 lines.append(line.strip())
     return lines
 
 
-def test_student_copies_hold_no_solution_and_are_valid(tmp_path):
-    written = write_student_copies(NOTEBOOKS, tmp_path)
-    assert [p.name for p in written] == sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def assert_nothing_leaks(original: dict, copy: dict, name: str) -> None:
+    secrets = secret_lines(original)
+    assert secrets, f"{name} has no solutions or hidden tests between markers"
+    text = "\n".join("".join(c["source"]) for c in copy["cells"])
+    assert not any(marker in text for marker in MARKERS), f"{name} still holds a marker"
+    assert "NBVAL" not in text and not any("expected_output" in c["metadata"] for c in copy["cells"])
+    lines = {line.strip() for line in text.splitlines()}
+    leaked = [line for line in secrets if line in lines and not line.startswith(("def ", '"""'))]
+    assert not leaked, f"{name} still holds {leaked[:3]}"
+
+
+def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=os.environ | {"PYTHONWARNINGS": "ignore"})
+
+
+def test_init_writes_a_course_that_nbgrader_releases_without_solutions_or_hidden_tests(tmp_path):
+    root = tmp_path / "course"
+    written = init_course(root, NOTEBOOKS, COURSE, data_dir=tmp_path / "data")
+    assert (root / "nbgrader_config.py") in written
+    config = (root / "nbgrader_config.py").read_text()
+    assert str((tmp_path / "data").resolve()) in config and "RestoreAndFlag" in config and "HideHiddenTests" in config
+    for path in lessons(NOTEBOOKS):
+        assert (root / "source" / path.stem / path.name).is_file()
+        done = nbgrader("generate_assignment", path.stem, cwd=root)
+        assert done.returncode == 0, done.stderr[-2000:]
+        released = json.loads((root / "release" / path.stem / path.name).read_text())
+        assert_nothing_leaks(json.loads(path.read_text()), released, path.name)
+        assert CODE_STUB in "".join("".join(c["source"]) for c in released["cells"])
+        for relative in LESSON_FILES.get(path.stem, []):
+            assert (root / "release" / path.stem / relative).exists(), f"the release of {path.stem} lacks {relative}"
+    assert len(list((root / "release" / "05_own_handwriting" / "images").glob("*.jpg"))) >= 20
+
+
+def test_every_file_a_lesson_reads_from_the_course_travels_with_it():
+    for path in lessons(NOTEBOOKS):
+        text = path.read_text()
+        wanted = re.findall(r'course_file\(\\"([^\\]+)\\"', text) + [
+            f"benchmarks/results/{name}" for name in re.findall(r'results_file\(\\"([^\\]+)\\"', text)]
+        for name in wanted:
+            assert name in LESSON_FILES.get(path.stem, []), f"{path.name} reads {name}, which its release would lack"
+
+
+def test_init_replaces_nothing_without_force_and_keeps_the_gradebook(tmp_path):
+    root = tmp_path / "course"
+    init_course(root, NOTEBOOKS, COURSE)
+    (root / "gradebook.db").write_text("grades")
+    with pytest.raises(LenetError, match="already holds nbgrader_config.py.*--force"):
+        init_course(root, NOTEBOOKS, COURSE)
+    init_course(root, NOTEBOOKS, COURSE, force=True)
+    assert (root / "gradebook.db").read_text() == "grades"
+    assert "set it before grading" in (root / "nbgrader_config.py").read_text()  # no data folder given
+    (tmp_path / "file").write_text("")
+    with pytest.raises(LenetError, match="is a file, not a folder"):
+        init_course(tmp_path / "file", NOTEBOOKS, COURSE)
+    with pytest.raises(LenetError, match="needs images of the course folder"):
+        init_course(tmp_path / "elsewhere", NOTEBOOKS, None)
+
+
+def test_student_copies_are_nbgrader_s_release_and_hold_no_solution(tmp_path):
+    written = write_student_copies(NOTEBOOKS, tmp_path / "out")
+    assert [p.name for p in written] == [p.name for p in lessons(NOTEBOOKS)]
     for path in written:
-        original = json.loads((NOTEBOOKS / path.name).read_text())
-        solutions = solution_lines(original)
-        assert solutions, f"{path.name} has no exercise solutions between markers"
-        student = nbformat.read(path, as_version=4)
-        nbformat.validate(student)
-        text = "\n".join("".join(c["source"]) for c in student.cells if c.cell_type == "code")
-        assert BEGIN not in text and END not in text and PLACEHOLDER in text
-        assert "NBVAL" not in text and not any("expected_output" in c.metadata for c in student.cells)
-        for line in solutions:
-            assert line not in text.splitlines(), f"{path.name} still holds solution line {line!r}"
+        copy = nbformat.read(path, as_version=4)
+        nbformat.validate(copy)
+        assert_nothing_leaks(json.loads((NOTEBOOKS / path.name).read_text()), json.loads(path.read_text()), path.name)
+        locked = [c for c in copy.cells if c.metadata.get("nbgrader", {}).get("locked")]
+        assert locked and all(c.metadata.get("editable") is False for c in locked)
 
 
 def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
@@ -56,53 +117,81 @@ def test_student_copy_runs_up_to_the_first_exercise(tmp_path):
         NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     failed = [c for c in notebook.cells if c.cell_type == "code" and any(o.get("output_type") == "error"
                                                                          for o in c.get("outputs", []))]
-    assert len(failed) == 1 and PLACEHOLDER in failed[0].source
+    assert len(failed) == 1 and CODE_STUB in failed[0].source
+    printed = "".join(o.get("text", "") for o in failed[0].outputs)
+    assert "02.conv_parameters: not answered yet. Hint 1 of 2" in printed
     [plot] = [c for c in notebook.cells if "plot_feature_map_sizes(table)" in c.source]
     assert any("image/png" in o.get("data", {}) for o in plot.outputs), "figures must show in Jupyter"
 
 
-def test_checks_say_correct_or_hint_never_the_answer(capsys):
-    assert passed("02.conv2_3x3", 880) is True
-    assert passed("02.conv2_3x3", 864) is False
-    assert passed("02.conv2_3x3", ...) is None
-    check("02.conv2_3x3", 880)
-    check("02.conv2_3x3", 864)
-    check("02.conv2_3x3", ...)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "02.conv2_3x3: correct!"
-    assert lines[1].startswith("02.conv2_3x3: not yet. Hint 1 of 2: ") and "880" not in lines[1]
-    assert lines[2].startswith("02.conv2_3x3: not answered yet. Hint 1 of 2: ")
-    assert not any("880" in hint or "2416" in hint for item in EXERCISES.values() for hint in item.hints)
-    assert passed("04.weakest_digit", 5, per_class=[1, 1, 1, 1, 1, 0.5, 1, 1, 1, 1])
-    assert passed("05.step", " Stroke") and passed("01.grey_pixel", 2.1215)
-    assert all(item.digest or item.compute for item in EXERCISES.values())
+def lesson_with(tmp_path: Path, *cells: dict) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir(exist_ok=True)
+    notebook = nbformat.v4.new_notebook(cells=list(cells))
+    nbformat.write(notebook, folder / "01_x.ipynb")
+    return folder
 
 
-def test_hints_come_in_steps_a_nudge_first(capsys):
-    check("02.receptive_field", 5)
-    check("02.receptive_field", ..., hint=2)  # what the first hint says to type for more
-    check("02.receptive_field", 5, hint=9)  # past the last: the last
-    first, second, last = capsys.readouterr().out.splitlines()
-    assert "Hint 1 of 2" in first and "hint=2" in first
-    assert "Hint 2 of 2" in second and "more:" not in second and second.split(": ", 2)[2] == last.split(": ", 2)[2]
-    assert all(len(item.hints) >= 2 and len(set(item.hints)) == len(item.hints) for item in EXERCISES.values())
+def graded(kind: str, source: str, cell_type: str = "code") -> dict:
+    make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
+    cell = make(source)
+    cell.metadata["nbgrader"] = {"grade": kind in ("test", "manual"), "grade_id": f"{kind}_{len(source)}",
+                                 "locked": kind == "test", "solution": kind in ("solution", "manual"), "task": False,
+                                 "schema_version": 3, **({"points": 1} if kind in ("test", "manual") else {})}
+    return cell
 
 
-def test_checks_accept_every_tied_answer_and_spelling_variants():
-    matrix = torch.tensor([[5, 3, 0], [3, 5, 1], [0, 0, 5]])  # (0, 1) and (1, 0) tie
-    assert passed("04.most_confused", (0, 1), matrix=matrix) and passed("04.most_confused", (1, 0), matrix=matrix)
-    assert not passed("04.most_confused", (1, 2), matrix=matrix)
-    history = type("History", (), {"val_acc": [0.98, 0.99, 0.99]})()
-    assert passed("03.best_epoch", 2, history=history) and passed("03.best_epoch", 3, history=history)
-    assert passed("04.weakest_digit", 0, per_class=[0.9, 0.9, 1.0])
-    assert passed("04.weakest_digit", 1, per_class=[0.9, 0.9, 1.0])
-    assert {passed("05.step", answer) for answer in ("Stroke", " stroke ", "STROKE")} == {True}
-    assert normalise("Line polarity") == normalise("line_polarity") == normalise("line-polarity")
-    weak = torch.tensor([[8, 2, 0], [1, 4, 0], [0, 0, 9]])  # digit 1 is weakest (4 of 5): 1 mistake
-    assert passed("04.weakest_mistakes", 1, matrix=weak) and not passed("04.weakest_mistakes", 3, matrix=weak)
-    tied = torch.tensor([[8, 2], [1, 4]])  # 0.8 each: 2 or 1 mistakes, both right
-    assert passed("04.weakest_mistakes", 2, matrix=tied) and passed("04.weakest_mistakes", 1, matrix=tied)
-    runs = [{"name": "modern, constant lr 1e-3", "val_acc": 0.99}, {"name": "modern, one-cycle", "val_acc": 0.98},
-            {"name": "modern, one-cycle, augmentation", "val_acc": 0.995}]
-    assert passed("06.schedule", "modern, constant lr 1e-3", results=runs)  # of the two, not of every row
-    assert not passed("06.schedule", "modern, one-cycle, augmentation", results=runs)
+@pytest.mark.parametrize("source", ["#BEGIN SOLUTION\nsecret = 42\n#END SOLUTION",
+                                    "x = 1\n    ### BEGIN SOLUTION\n    secret = 42\n    ### END SOLUTION"])
+def test_every_spelling_nbgrader_accepts_is_cleared(tmp_path, source):
+    [copy] = write_student_copies(lesson_with(tmp_path, graded("solution", source)), tmp_path / "out")
+    assert "secret = 42" not in copy.read_text() and "BEGIN" not in copy.read_text()
+
+
+def test_markers_outside_the_cells_meant_for_them_are_refused_not_released(tmp_path):
+    for cell in (nbformat.v4.new_markdown_cell("Answer: ### BEGIN SOLUTION\nsecret\n### END SOLUTION"),
+                 nbformat.v4.new_code_cell("# BEGIN SOLUTION\nsecret = 42\n# END SOLUTION"),
+                 nbformat.v4.new_code_cell("x = 1\n# BEGIN HIDDEN TESTS\nassert secret\n# END HIDDEN TESTS"),
+                 graded("solution", "# BEGIN SOLUTION\nsecret = 42"),
+                 graded("solution", "Answer:\n### BEGIN SOLUTION\nsecret\n### END SOLUTION", "markdown")):
+        with pytest.raises(LenetError, match="01_x.ipynb: .*mend the lesson's markers"):
+            write_student_copies(lesson_with(tmp_path, cell), tmp_path / "out")
+        assert not (tmp_path / "out" / "01_x.ipynb").exists()
+    answer = graded("manual", "Answer:\n### BEGIN SOLUTION\nsecret\n### END SOLUTION", "markdown")
+    hidden_in_a_solution = graded("solution", "x = 1\n# BEGIN HIDDEN TESTS\nassert secret\n# END HIDDEN TESTS")
+    [copy] = write_student_copies(lesson_with(tmp_path, answer, hidden_in_a_solution), tmp_path / "md")
+    assert "secret" not in copy.read_text() and "YOUR ANSWER HERE" in copy.read_text()
+
+
+def test_odd_files_named_like_lessons_are_one_sentence(tmp_path):
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    os.mkfifo(folder / "01_pipe.ipynb")  # reading it would hang
+    with pytest.raises(LenetError, match="01_pipe.ipynb is not a file"):
+        write_student_copies(folder, tmp_path / "out")
+    (folder / "01_pipe.ipynb").unlink()
+    (folder / "01_deep.ipynb").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(LenetError, match="not valid notebook JSON .nested too deeply."):
+        write_student_copies(folder, tmp_path / "out")
+    (folder / "01_deep.ipynb").write_text('{"cells": 3}')
+    with pytest.raises(LenetError, match="no list of cells"):
+        write_student_copies(folder, tmp_path / "out")
+    with pytest.raises(LenetError, match="holds no numbered lessons"):
+        write_student_copies(tmp_path / "empty", tmp_path / "out")
+
+
+def test_copies_never_replace_the_instructor_s_lessons_nor_a_student_s_work_unasked(tmp_path):
+    with pytest.raises(LenetError, match="instructor's 01_dataset.ipynb itself"):
+        write_student_copies(NOTEBOOKS, NOTEBOOKS)
+    with pytest.raises(LenetError, match="Name a folder"):
+        write_student_copies(NOTEBOOKS, Path(""))
+    out = tmp_path / "out"
+    write_student_copies(NOTEBOOKS, out)
+    (out / "01_dataset.ipynb").write_text('{"cells": [], "note": "a student\'s work"}')
+    with pytest.raises(LenetError, match="already holds .* --force"):
+        write_student_copies(NOTEBOOKS, out)
+    assert "a student's work" in (out / "01_dataset.ipynb").read_text()
+    write_student_copies(NOTEBOOKS, out, force=True)
+    (out / "02_model_and_shapes.ipynb").write_text((NOTEBOOKS / "02_model_and_shapes.ipynb").read_text())
+    with pytest.raises(LenetError, match="holds solutions .*even with --force"):
+        write_student_copies(NOTEBOOKS, out, force=True)

@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from drawings import seven, similarity
 from PIL import Image
 
 from lenet_helpers.errors import ImageError
@@ -12,19 +13,6 @@ from lenet_helpers.photos.decode import image_files
 from lenet_helpers.photos.mnist_style import MASS_CENTRE, to_tensor
 from lenet_helpers.photos.pieces import Piece, group_digits
 from lenet_helpers.photos.pipeline import Steps, prepare, prepare_number
-
-
-def seven(size=400, thickness=24, offset=(0, 0), scale=1.0) -> np.ndarray:
-    """A dark 7 on white paper, as a gray uint8 image."""
-    image = np.full((size, size), 240, np.uint8)
-    s, (ox, oy) = scale * size / 400, offset
-    points = np.array([[120, 80], [280, 80], [170, 330]]) * s + [ox, oy]
-    cv2.polylines(image, [points.astype(np.int32)], False, 20, max(1, int(thickness * s)), cv2.LINE_AA)
-    return image
-
-
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
 def png_bytes(array: np.ndarray) -> bytes:

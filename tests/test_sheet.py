@@ -1,6 +1,6 @@
 import cv2
 import numpy as np
-from test_preprocess import seven, similarity
+from drawings import seven, similarity
 
 from lenet_helpers.photos.pipeline import Steps, prepare
 from lenet_helpers.photos.sheet import find_sheet, without_desk

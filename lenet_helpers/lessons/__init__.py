@@ -4,7 +4,7 @@ These only display and check; the work is done in `learning` and `photos`. Lesso
 here: `from lenet_helpers.lessons import check, plot_history`.
 """
 
-from .exercises import check
+from .exercises import check, verify
 from .plotting import (
     plot_class_counts,
     plot_confusion_matrix,
@@ -18,10 +18,11 @@ from .plotting import (
     show_maps,
     show_preparation,
 )
+from .quick import quick_run
 from .widgets import display_reader
 
 __all__ = [
-    "check", "display_reader", "plot_class_counts", "plot_confusion_matrix", "plot_feature_map_sizes",
-    "plot_history", "plot_learning_rates", "plot_per_class", "plot_probabilities", "plot_results", "show_digits",
-    "show_maps", "show_preparation",
+    "check", "display_reader", "plot_class_counts", "plot_confusion_matrix", "plot_feature_map_sizes", "plot_history",
+    "plot_learning_rates", "plot_per_class", "plot_probabilities", "plot_results", "quick_run", "show_digits",
+    "show_maps", "show_preparation", "verify",
 ]

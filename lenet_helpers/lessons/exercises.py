@@ -1,31 +1,37 @@
-"""Self-checks for the notebooks' exercises: they say "correct" or give a hint, never the answer.
+"""Self-checks for the lessons' exercises: each asks for a small function, tried on cases of its own.
 
-Fixed answers are stored as SHA-256 digests of the normalised answer, so reading this file
-does not give them away; answers that depend on the student's own run are recomputed from
-what the notebook passes in (a history, a confusion matrix).
+`check(name, function)` runs the student's function on a few fixed cases (made here from a seed,
+never the lesson's own question alone) and says "correct" or gives a hint, never the answer.
+The right outputs are stored as one SHA-256 digest per exercise, so reading this file gives
+nothing away, and no single value can be found by trying: a function that only returns the
+lesson's number fails the other cases. `verify` is the same test for nbgrader's autograded cells:
+it raises instead of printing. The graded copies add hidden tests on the student's own data.
 """
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 
-@dataclass
+@dataclass(frozen=True)
 class Exercise:
+    function: str  # the name the student's function has in the lesson
     hints: tuple[str, ...]  # a nudge first, then more; never the answer, never the code
-    digest: str | None = None  # SHA-256 of the normalised answer
+    cases: Callable[[], list[tuple]]  # the arguments it is tried on, made afresh for every check
     decimals: int | None = None  # numbers are rounded to this many decimals first
-    compute: Callable[..., list] | None = None  # every right answer (ties!) from the notebook's data
+    unordered: bool = False  # the answer is a collection whose order does not matter
 
 
-def normalise(answer, decimals: int | None = None) -> str:
+def normalise(answer, decimals: int | None = None, unordered: bool = False) -> str:
     """The text form an answer is compared in: ints plain, floats rounded, strings trimmed."""
-    if isinstance(answer, torch.Tensor):
+    if isinstance(answer, (torch.Tensor, np.ndarray, np.generic)):
         answer = answer.tolist()
-    if isinstance(answer, (tuple, list)):
-        return "(" + ",".join(normalise(a, decimals) for a in answer) + ")"
+    if isinstance(answer, (tuple, list, set)):
+        parts = [normalise(a, decimals) for a in answer]
+        return "(" + ",".join(sorted(parts) if unordered or isinstance(answer, set) else parts) + ")"
     if isinstance(answer, bool):
         return str(answer)
     if isinstance(answer, (int, float)) and decimals is not None:
@@ -35,140 +41,219 @@ def normalise(answer, decimals: int | None = None) -> str:
     return "-".join(str(answer).strip().lower().replace("_", " ").split())  # "Light on dark" = "light-on-dark"
 
 
-def digest(answer, decimals: int | None = None) -> str:
-    return hashlib.sha256(normalise(answer, decimals).encode()).hexdigest()
+def outputs_digest(exercise: Exercise, function: Callable) -> str:
+    """The digest of what `function` gives on the exercise's cases."""
+    outputs = [normalise(function(*case), exercise.decimals, exercise.unordered) for case in exercise.cases()]
+    return hashlib.sha256("|".join(outputs).encode()).hexdigest()
 
 
-def _most_confused(matrix) -> list[tuple[int, int]]:
-    """Every (true, predicted) pair with the largest count off the diagonal: ties are all right."""
-    off = torch.as_tensor(matrix).clone()
-    off.fill_diagonal_(0)
-    return [tuple(pair) for pair in (off == off.max()).nonzero().tolist()]
+def _generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
 
 
-def _weakest_mistakes(matrix) -> list[int]:
-    """The mistakes among the test images of the weakest digit (of each, when digits tie)."""
-    matrix = torch.as_tensor(matrix)
-    right, total = matrix.diagonal(), matrix.sum(dim=1)
-    return [int(total[digit] - right[digit]) for digit in _all_best((right / total).tolist(), min)]
+def _labels(n: int, seed: int) -> torch.Tensor:
+    return torch.randint(0, 10, (n,), generator=_generator(seed))
 
 
-def _all_best(values, best=max) -> list[int]:
-    """Every index holding the best value (ties are all right)."""
-    values = [float(v) for v in values]
-    target = best(values)
-    return [i for i, v in enumerate(values) if v == target]
+def _matrices(sizes: tuple[int, ...], seed: int) -> list[torch.Tensor]:
+    """Confusion matrices with a strong diagonal and no ties off it (each answer is one)."""
+    found, g = [], _generator(seed)
+    while len(found) < len(sizes):
+        n = sizes[len(found)]
+        matrix = torch.randint(0, 40, (10, 10), generator=g)
+        matrix.fill_diagonal_(0)
+        matrix += torch.diag(torch.randint(n // 2, n, (10,), generator=g))
+        off = matrix.clone().fill_diagonal_(0)
+        accuracy = matrix.diagonal() / matrix.sum(dim=1)
+        if int((off == off.max()).sum()) == 1 and int((accuracy == accuracy.min()).sum()) == 1:
+            found.append(matrix)
+    return found
 
 
-SCHEDULES = ("modern, constant lr 1e-3", "modern, one-cycle")  # lesson 06's pair: 30 epochs, one change
+def _accuracies(lengths: tuple[int, ...], seed: int) -> list[list[float]]:
+    """Validation curves that rise and wobble, one best epoch each."""
+    g, curves = _generator(seed), []
+    for n in lengths:
+        while True:
+            steps = torch.rand(n, generator=g) * 0.04 - 0.012
+            curve = [round(0.5 + float(v), 4) for v in steps.cumsum(0)]
+            if curve.count(max(curve)) == 1:
+                curves.append(curve)
+                break
+    return curves
 
 
-def _best_schedule(results) -> list[str]:
-    """Of lesson 06's two schedules, the one (both, if tied) with the higher validation accuracy."""
-    pair = [r for r in results if r["name"] in SCHEDULES]
-    return [pair[i]["name"] for i in _all_best([r["val_acc"] for r in pair])]
+def _runs(seed: int) -> list[dict]:
+    """A results table like lesson 06's: each run with its name, validation and test accuracy."""
+    g = _generator(seed)
+    names = ["modern, 5 epochs", "classic 1998", "modern, constant lr 1e-3", "modern, one-cycle",
+             "modern + augmentation", "modern, constant lr 1e-2"]
+    val = (0.985 + 0.01 * torch.rand(len(names), generator=g)).tolist()
+    test = (0.985 + 0.01 * torch.rand(len(names), generator=g)).tolist()
+    return [{"name": name, "val_acc": round(v, 5), "test_acc": round(t, 5)}
+            for name, v, t in zip(names, val, test, strict=True)]
+
+
+def _probabilities(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    g = _generator(seed)
+    logits = torch.randn(n, 10, generator=g) * 3
+    return logits.softmax(dim=1), _labels(n, seed + 1)
+
+
+def _sample_photo(name: str):
+    from ..paths import course_file
+
+    return course_file("images", name)
 
 
 EXERCISES: dict[str, Exercise] = {
-    "01.fives": Exercise((
-        "the validation images are the ones split_indices held out of the 60,000",
-        "val_idx picks the validation images; count the 5s among their labels (True counts as 1 in a sum)")),
-    "01.grey_pixel": Exercise((
+    "01.count_digit": Exercise("count_digit", (
+        "compare the labels with the digit: that gives one True or False per image",
+        "True counts as 1 in a sum: add up the comparison (and make it a plain int with int(...))"),
+        lambda: [(_labels(100, 1), 3), (_labels(57, 2), 0), (_labels(1000, 3), 9), (_labels(20, 4), 7)]),
+    "01.prepared_value": Exercise("prepared_value", (
         "the model never sees raw pixels: two steps happen to each one, in order",
-        "ToTensor scales 0-255 to 0-1 first; then Normalize uses the two constants"), decimals=2),
-    "01.batches": Exercise((
-        "how many images are in the training split (not the 60,000), and how many go in one batch?",
-        "55,000 images in batches of 256: the last batch is smaller but still counts")),
-    "02.conv1_no_padding": Exercise((
-        "a 5x5 kernel must fit entirely inside the 28x28 picture at every position",
-        "use the output-size formula above with padding 0: how far can a 5x5 kernel slide?")),
-    "02.conv2_3x3": Exercise((
-        "count the weights of one output map first, then multiply",
-        "each output map has one kernel spanning all of conv1's maps, and one bias")),
-    "02.fc1_inputs_no_padding": Exercise((
-        "fc1 takes the flattened output of the last pooling layer: what is its shape now?",
-        "follow the side through conv1, pool, conv2, pool with the formula; then maps x side x side")),
-    "02.receptive_field": Exercise((
-        "work backwards from one pooled value: which conv1 outputs does it look at?",
-        "a pooled value is the largest of a 2x2 block of conv1 outputs: "
-        "how far apart are the 5x5 windows of two neighbouring conv1 outputs?")),
-    "03.steps": Exercise((
+        "ToTensor scales 0-255 to 0-1 first; then Normalize uses the two constants"),
+        lambda: [(0,), (255,), (200,), (37,)], decimals=3),
+    "01.batches_per_epoch": Exercise("batches_per_epoch", (
+        "how many full batches fit, and what happens to the images left over?",
+        "the last batch may be smaller but still counts: divide and round up"),
+        lambda: [(55_000, 256), (1_000, 100), (10, 3), (5, 10), (60_000, 1)]),
+    "02.conv_parameters": Exercise("conv_parameters", (
+        "count the weights of one output map first, then multiply; do not forget the biases",
+        "each output map has one kernel x kernel filter per input map, and one bias"),
+        lambda: [(1, 6, 5), (6, 16, 5), (3, 8, 3), (16, 4, 1)]),
+    "02.fc1_inputs": Exercise("fc1_inputs", (
+        "fc1 takes the flattened output of the last pooling layer: what is its shape for this padding?",
+        "follow the side through conv1, pool, conv2, pool with conv_output_size; then maps x side x side"),
+        lambda: [(2,), (0,), (1,), (4,)]),
+    "02.receptive_field": Exercise("receptive_field", (
+        "work backwards from one pooled value: which convolution outputs does it take the largest of?",
+        "neighbouring convolution outputs look at windows one pixel apart: how wide are `pool` such windows together?"),
+        lambda: [(5, 2), (3, 2), (5, 3), (1, 2), (7, 1)]),
+    "03.optimiser_steps": Exercise("optimiser_steps", (
         "the optimiser takes one step per batch, not per image",
-        "one step per batch: how many batches in one pass over 1,000 images, and how many passes?")),
-    "03.best_epoch": Exercise((
-        "the overfitting run's history is in `small`, like the full run's in `history`",
-        "small.val_acc holds one validation accuracy per epoch; epochs count from 1"),
-        compute=lambda history: [i + 1 for i in _all_best(history.val_acc)]),
-    "04.most_confused": Exercise((
+        "batches in one pass (the last, smaller one counts), times the number of passes"),
+        lambda: [(1_000, 100, 30), (55_000, 256, 5), (10, 3, 2), (7, 10, 4)]),
+    "03.best_epoch": Exercise("best_epoch", (
+        "a history holds one validation accuracy per epoch, in order; epochs count from 1",
+        "find where the largest value sits in the list, then count from 1, not 0"),
+        lambda: [(curve,) for curve in _accuracies((30, 5, 12, 1), 5)]),
+    "04.most_confused": Exercise("most_confused", (
         "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
-        "zero the diagonal of the confusion matrix, then find the largest cell: (row = true, column = predicted)"),
-        compute=_most_confused),
-    "04.weakest_digit": Exercise((
-        "the report has one accuracy per digit",
-        "the digit whose per-class accuracy is lowest: min over the 10 values"),
-        compute=lambda per_class: _all_best(per_class, min)),
-    "04.weakest_mistakes": Exercise((
+        "zero the diagonal of a copy, find the largest cell, and give its (row, column): row = true digit"),
+        lambda: [(m,) for m in _matrices((900, 1000, 500), 6)]),
+    "04.weakest_digit": Exercise("weakest_digit", (
+        "per_class holds one accuracy per digit, digit 0 first",
+        "the digit is the position of the smallest value"),
+        lambda: [([float(v) for v in m.diagonal() / m.sum(dim=1)],) for m in _matrices((900, 1000, 500), 7)]),
+    "04.mistakes_of": Exercise("mistakes_of", (
         "each row of the confusion matrix holds every test image of one true digit",
-        "find the row whose diagonal share is lowest; its mistakes are the rest of that row"),
-        compute=_weakest_mistakes),
-    "05.fit_width": Exercise((
+        "the row's total minus its diagonal cell"),
+        lambda: [(m, d) for m, d in zip(_matrices((900, 1000, 500), 8), (3, 0, 9), strict=True)]),
+    "05.fitted_width": Exercise("fitted_width", (
         "the longer side of the ink becomes the side of MNIST's box; the other keeps the proportion",
-        "which side of this 0 is the longer one, and by what factor does it shrink?")),
-    "05.sure_and_wrong": Exercise((
-        "the largest of a photo's ten probabilities is how sure the model is of its answer",
-        "a photo counts when two things hold at once: which two, and how are two tensors of True/False combined?")),
-    "05.step": Exercise((
-        "prepare(..., steps=Steps(background=False)) switches one step off; Steps has one field per step",
-        "dataclasses.fields(Steps) lists the steps; the probability of the 6 is in probabilities(...)")),
-    "06.error_rate": Exercise((
-        "an error rate counts the mistakes instead of the right answers",
-        "out of 100 images, how many are read wrong, and how many right?"), decimals=2),
-    "06.schedule": Exercise((
+        "which side is the longer one, and by what factor does it shrink (or grow) to become 20?"),
+        lambda: [(240, 180), (100, 100), (30, 90), (7, 5)], decimals=1),
+    "05.sure_and_wrong": Exercise("sure_and_wrong", (
+        "the largest of an image's ten probabilities is how sure the model is of its answer",
+        "count the images where two things hold at once: combine two tensors of True/False with &"),
+        lambda: [(*_probabilities(40, 9), 0.5), (*_probabilities(200, 10), 0.9), (*_probabilities(5, 11), 0.2)]),
+    "05.most_needed_step": Exercise("most_needed_step", (
+        "prepare(photo, steps=Steps(background=False)) switches one step off; Steps has one field per step",
+        "dataclasses.fields(Steps) lists the steps; for each, add up how far every pixel moves without it"),
+        lambda: [(_sample_photo(name),) for name in ("6_pencil-phone-shadow.jpg", "2_shadow-on-paper.jpg",
+                                                     "8_dark-mode-drawing.png", "5_red-pen.jpg")]),
+    "06.beating": Exercise("beating", (
+        "a test error in percent is 100 times (1 minus the test accuracy)",
+        "keep the names of the runs whose error is below the one given, in the table's order"),
+        lambda: [(_runs(12), 0.95), (_runs(13), 1.2), (_runs(14), 0.5)], unordered=True),
+    "06.chosen": Exercise("chosen", (
         "lesson 1 says on which split a recipe is chosen, and why not on the test split",
-        "compare the two rows' validation column, not the test column"),
-        compute=_best_schedule),
+        "among the runs named, the one with the highest validation accuracy; the test column plays no part"),
+        lambda: [(_runs(15), ["modern, constant lr 1e-3", "modern, one-cycle"]),
+                 (_runs(16), ["classic 1998", "modern, 5 epochs", "modern + augmentation"])]),
 }
 
-# digests of the fixed answers (made with digest(answer, decimals))
-EXERCISES["01.fives"].digest = "826e27285307a923759de350de081d6218a04f4cff82b20c5ddaa8c60138c066"
-EXERCISES["01.grey_pixel"].digest = "f487eb5226f64295c10fa7fcd3aba777dd763d2a0d2e58d9e2e43cf5f3023d0c"
-EXERCISES["01.batches"].digest = "d86580a57f7bf542e85202283cb845953c9d28f80a8e651db08b2fc0b2d6a731"
-EXERCISES["02.conv1_no_padding"].digest = "c2356069e9d1e79ca924378153cfbbfb4d4416b1f99d41a2940bfdb66c5319db"
-EXERCISES["02.conv2_3x3"].digest = "52efd2aad05d27e3eac3665b82f2bffa6da52351ce871c1c28e4ba69b40ea3e6"
-EXERCISES["02.fc1_inputs_no_padding"].digest = "51e8ea280b44e16934d4d611901f3d3afc41789840acdff81942c2f65009cd52"
-EXERCISES["02.receptive_field"].digest = "e7f6c011776e8db7cd330b54174fd76f7d0216b612387a5ffcfb81e6f0919683"
-EXERCISES["03.steps"].digest = "983bd614bb5afece5ab3b6023f71147cd7b6bc2314f9d27af7422541c6558389"
-EXERCISES["05.fit_width"].digest = "e629fa6598d732768f7c726b4b621285f9c3b85303900aa912017db7617d8bdb"
-EXERCISES["05.sure_and_wrong"].digest = "7902699be42c8a8e46fbbb4501726517e86b22c56a189f7625a6da49081b2451"
-EXERCISES["05.step"].digest = "1ba7573640bbbb13a9e25d5b6946b560307af27e6c9cd040840583b186d280b5"
-EXERCISES["06.error_rate"].digest = "fd5f48d32c8d55604fd194872b86a8763bec0d2611524e43f09ea0916a5f9eb5"
+
+class NotAnswered(Exception):
+    """The student's function still holds the placeholder."""
 
 
-def passed(exercise: str, answer, **context) -> bool | None:
-    """True if the answer is right, False if not, None if it is still a placeholder."""
-    if exercise not in EXERCISES:
-        raise KeyError(f"There is no exercise {exercise!r}; check the name in the notebook.")
-    item = EXERCISES[exercise]
-    if answer is Ellipsis or answer is None:
+def _tried(name: str, function) -> bool:
+    """Whether `function` gives the exercise's outputs on its cases."""
+    if name not in EXERCISES:
+        raise KeyError(f"There is no exercise {name!r}; check the name in the lesson.")
+    exercise = EXERCISES[name]
+    if not callable(function):
+        raise TypeError(f"{name}: check takes your function {exercise.function} itself (no brackets after its "
+                        "name), not a value it gave.")
+    try:
+        return outputs_digest(exercise, function) == DIGESTS.get(name)
+    except NotImplementedError:
+        raise NotAnswered from None
+
+
+def passed(name: str, function) -> bool | None:
+    """True if the function is right on the exercise's cases, False if not, None if not written yet."""
+    try:
+        return _tried(name, function)
+    except NotAnswered:
         return None
-    if item.compute is not None:
-        accepted = {normalise(right, item.decimals) for right in item.compute(**context)}
-        return normalise(answer, item.decimals) in accepted
-    return digest(answer, item.decimals) == item.digest
 
 
-def check(exercise: str, answer, *, hint: int = 1, **context) -> None:
-    """Print whether an answer is right, or a hint (never the answer itself).
-
-    Hints come in steps, a nudge first: `check(name, answer, hint=2)` shows the next one.
-    """
-    verdict = passed(exercise, answer, **context)
-    hints = EXERCISES[exercise].hints
+def _hint(name: str, hint: int) -> str:
+    hints = EXERCISES[name].hints
     step = min(max(1, hint), len(hints))
-    more = f" (more: check({exercise!r}, ..., hint={step + 1}))" if step < len(hints) else ""
+    more = f" (more: check({name!r}, {EXERCISES[name].function}, hint={step + 1}))" if step < len(hints) else ""
     told = f"Hint {step} of {len(hints)}: {hints[step - 1]}{more}"
-    told += "" if told.endswith("?") else "."
+    return told + ("" if told.endswith("?") else ".")
+
+
+def check(name: str, function, *, hint: int = 1) -> None:
+    """Print whether the function is right, or a hint (never the answer itself).
+
+    Hints come in steps, a nudge first: `check(name, function, hint=2)` shows the next one.
+    """
+    try:
+        verdict = passed(name, function)
+    except TypeError as error:
+        print(error)
+        return
+    except Exception as error:  # the student's function failed on a case: say so, as a hint
+        print(f"{name}: your function stopped with {type(error).__name__}: {error}. {_hint(name, hint)}")
+        return
     if verdict is None:
-        print(f"{exercise}: not answered yet. {told}")
+        print(f"{name}: not answered yet. {_hint(name, hint)}")
     else:
-        print(f"{exercise}: correct!" if verdict else f"{exercise}: not yet. {told}")
+        print(f"{name}: correct!" if verdict else f"{name}: not yet. {_hint(name, hint)}")
+
+
+def verify(name: str, function) -> None:
+    """The autograded form of `check`: raise AssertionError, with the hint, unless the function is right."""
+    verdict = passed(name, function)
+    if verdict is None:
+        raise AssertionError(f"{name}: not answered yet ({EXERCISES[name].function} still raises NotImplementedError).")
+    if not verdict:
+        raise AssertionError(f"{name}: not yet. {_hint(name, 1)}")
+
+
+# SHA-256 of the right outputs on each exercise's cases (scripts/record_digests.py writes them from the solutions)
+DIGESTS = {
+    "01.count_digit": "fe9dbdf823918ac27b9b109b4f8fce2b48139261ee3ecfc2e0a9b537c4e7d0b8",
+    "01.prepared_value": "166d207c058228080546ab398867c322abac5bb3a5c1b8ca9b23b4f1d4c9e98f",
+    "01.batches_per_epoch": "59e79374d3177668b8aec9fe9620869a433359120e21973ca5239efd8f88b3b5",
+    "02.conv_parameters": "c3fc63528f9399f8aa807ea116884259f6f530d2008f37530399d2f596d53f92",
+    "02.fc1_inputs": "a739cdcfdbaf1faa69dc89fc562cda3d9ff91bacb424cd3329370ffb367c5365",
+    "02.receptive_field": "f5387e1a2570714c82ea2152502dd9d56a198f64b0f1d6d6dcc71250459c6468",
+    "03.optimiser_steps": "977569d04629f908d2b4b0867aac69c57ceb372ba6c66621981418f2fa3aaae1",
+    "03.best_epoch": "82118335086e278a1d914beb4e11c66c8cf1acea42b009023a375f5b1f4a4cb3",
+    "04.most_confused": "803e8f99cd25233f6cb8e7fc73842556f39708be56aa87906cfe1bfd5a76b9be",
+    "04.weakest_digit": "b921087507d0b86db2eb7392a8812383c38b7fca9c1a3054a86ae78301e402f7",
+    "04.mistakes_of": "f31729abc99cc8b852a24580af7fdff53184859cdcf7270bd453b9f0f1040806",
+    "05.fitted_width": "24dd67325b5eca96e7704ad580d6ebd5e75e97e6d28d6a9c816ee9ba18a92dcf",
+    "05.sure_and_wrong": "6ecfa1479a666bd27f5702eeefd72b350c7a404003b685e62cbd66a75dba91e4",
+    "05.most_needed_step": "b12aa246f6f87b43172b6d57a1c4c6b13b9878fc4ba093ee32bb3c86b810d399",
+    "06.beating": "cf66dce16c7f23c1fb718f502036e806483c02ef82f93d956e7433b763cdd418",
+    "06.chosen": "391e5e7d5daab67d6a893be8db8a0094ecae3132a7fe052727f7ec3a0538638a",
+}
