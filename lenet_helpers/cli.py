@@ -302,8 +302,8 @@ def _print_prediction(result: dict) -> None:
 
 def _prediction_json(prediction) -> dict:
     result = {"digit": prediction.digit, "confidence": round(prediction.confidence, 6),
-              "probabilities": prediction.probabilities}
-    return result | ({"warning": prediction.warning} if prediction.warning else {})
+              "probabilities": prediction.probabilities, "warnings": list(prediction.warnings)}
+    return result | ({"warning": prediction.warning} if prediction.warning else {})  # the doubts in one sentence
 
 
 def lessons_folder(name: str | None) -> Path:

@@ -78,7 +78,7 @@ def test_predict_json_contract_with_files_and_folders(tmp_path, capsys):
     assert [Path(r["path"]).name for r in results] == ["4_dark-mode-drawing.png", "3_tablet-drawing.png",
                                                          "7_transparent-canvas.png"]
     for r in results:
-        assert set(r) == {"path", "digit", "confidence", "probabilities"}
+        assert set(r) == {"path", "digit", "confidence", "probabilities", "warnings"}
         assert len(r["probabilities"]) == 10 and abs(sum(r["probabilities"]) - 1) < 1e-4
         assert r["confidence"] == max(r["probabilities"])
     assert [r["digit"] for r in results] == [4, 3, 7]
@@ -148,6 +148,7 @@ def test_predict_says_when_a_reading_is_doubtful(tmp_path, capsys):
     code, out, _ = run(capsys, "predict", tmp_path / "dot.png", IMAGES / "2_sticky-note.jpg", "--json")
     dot, sticky = json.loads(out)
     assert code == 0 and "tiny" in dot["warning"] and "warning" not in sticky
+    assert sticky["warnings"] == [] and any("tiny" in doubt for doubt in dot["warnings"])
     code, out, _ = run(capsys, "predict", tmp_path / "dot.png")
     assert "(doubtful: The digit is tiny in the picture" in out
 
@@ -197,3 +198,17 @@ def test_train_over_an_earlier_model_says_where_it_is_kept(tiny_mnist, tmp_path,
     assert json.loads(out)["previous"] == str(previous)
     code, out, _ = run(capsys, *args, "--seed", "2")
     assert f"that one is kept as {previous}, in place of the older one there" in out
+
+
+def test_course_init_writes_an_nbgrader_course_and_replaces_nothing_unasked(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("nbgrader", reason="the instructor's tools are not installed")
+    notebooks = Path(__file__).parent.parent / "notebooks"
+    monkeypatch.setenv("LENET_DATA_DIR", str(tmp_path / "no-data"))
+    code, out, _ = run(capsys, "course", "init", tmp_path / "grading", "--notebooks", notebooks)
+    assert code == 0 and "6 lessons" in out and "nbgrader generate_assignment 01_dataset" in out
+    assert "MNIST is not in" in out  # and the config says to set it
+    assert (tmp_path / "grading" / "source" / "05_own_handwriting" / "images").is_dir()
+    code, _, err = run(capsys, "course", "init", tmp_path / "grading", "--notebooks", notebooks)
+    assert code == 1 and err.count("\n") == 1 and "--force" in err
+    code, _, err = run(capsys, "course", "init", "", "--notebooks", notebooks)
+    assert code == 1 and "Name a folder" in err

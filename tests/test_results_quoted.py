@@ -1,14 +1,20 @@
-"""The README quotes benchmark results: each figure must be in the results file it comes from."""
+"""The README and docs/ quote benchmark results: each figure must be in the results file it comes from."""
 
 import json
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
+DOCS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+
+
+def doc(name: str) -> str:
+    """The text of the README (README.md) or of a page of docs/ (recipe.md, handwriting.md)."""
+    return (ROOT / name if name == "README.md" else ROOT / "docs" / name).read_text()
 
 
 def test_readme_handwriting_figures_come_from_the_results_file():
-    readme = (ROOT / "README.md").read_text()
+    readme = doc("handwriting.md")
     results = json.loads((ROOT / "benchmarks" / "results" / "handwriting.json").read_text())
     runs = results["runs"]
     quoted = {f"{100 * run['overall']:.2f} %" for run in runs.values()}
@@ -29,7 +35,7 @@ def results(name: str) -> dict:
 
 
 def test_every_results_file_the_readme_cites_exists():
-    readme = (ROOT / "README.md").read_text()
+    readme = "\n".join(path.read_text() for path in DOCS)
     cited = set(re.findall(r"`(?:benchmarks/results/)?([a-z_]+(?:-[a-z0-9-]+)?\.json)`", readme))
     assert {"handwriting.json", "accuracy.json", "train_speed-avx2.json", "recipes-avx2.json"} <= cited
     for name in cited:
@@ -45,8 +51,8 @@ def speed_rows(section: str, kind: str) -> tuple[str, ...]:
 
 
 def test_readme_speed_figures_come_from_the_results_files():
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## The recipe, and how it was chosen"):readme.index("**Bundled weights**")]
+    readme = doc("recipe.md")
+    section = readme[readme.index("# The recipe, and how it was chosen"):readme.index("**Bundled weights**")]
     for kind, precision, cpu in (("avx2", "float32", "AVX2"), ("avx512-bf16", "bfloat16", "AVX512_BF16")):
         speed = results(f"train_speed-{kind}.json")
         assert cpu in speed["machine"].upper() and speed["project_precision"] == precision
@@ -73,7 +79,7 @@ def test_readme_speed_figures_come_from_the_results_files():
 
 
 def test_readme_second_opinion_figures_come_from_its_results_file():
-    readme = (ROOT / "README.md").read_text()
+    readme = doc("handwriting.md")
     second = results("second_opinion.json")
     section = readme[readme.index("**A second opinion**"):readme.index("`benchmarks/inference_speed.py`")]
     earlier = results("second_opinion-3fad2f8.json")  # the package before the line vote and the faint plateau
@@ -92,10 +98,10 @@ def test_readme_second_opinion_figures_come_from_its_results_file():
 
 
 def test_readme_accuracy_table_comes_from_the_results_file():
-    readme = (ROOT / "README.md").read_text()
+    readme = doc("recipe.md")
     saved = results("accuracy.json")
     start = readme.index("`benchmarks/accuracy.py` (30 epochs each")
-    section = readme[start:readme.index("## CPU, GPU, Apple silicon")]
+    section = readme[start:readme.index("On the AVX512-BF16 machine (`benchmarks/accuracy.py --only-best`")]
     assert "AVX2" in saved["machine"].upper() and "AVX2" in section
     for run in saved["runs"]:
         line = next(row for row in section.splitlines() if row.startswith((f"| {run['name']} |",
@@ -105,7 +111,7 @@ def test_readme_accuracy_table_comes_from_the_results_file():
 
 
 def test_readme_inference_speed_table_comes_from_its_results_files():
-    readme = (ROOT / "README.md").read_text()
+    readme = doc("handwriting.md")
     section = readme[readme.index("`benchmarks/inference_speed.py`, bundled weights"):readme.index("the seed's naive")]
     rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and line.count(" | ") == 2][1:]
     for column, (kind, cpu) in enumerate((("avx2", "AVX2"), ("avx512-bf16", "AVX512_BF16")), start=1):
@@ -120,7 +126,7 @@ def test_readme_inference_speed_table_comes_from_its_results_files():
 
 
 def test_readme_best_recipe_on_the_second_machine_comes_from_its_results_file():
-    readme = (ROOT / "README.md").read_text()
+    readme = doc("recipe.md")
     saved = results("accuracy_best-avx512-bf16.json")
     (best,) = saved["runs"]
     assert "AVX512_BF16" in saved["machine"].upper() and best["config"]["precision"] == "float32"
@@ -130,3 +136,12 @@ def test_readme_best_recipe_on_the_second_machine_comes_from_its_results_file():
     figures += [f"{100 * acc:.2f}" for acc in best["test_acc_per_seed"]]
     for figure in figures:
         assert figure in sentence, f"README lacks {figure} of accuracy_best-avx512-bf16.json"
+
+
+def test_readme_grading_time_comes_from_its_results_file():
+    readme = doc("README.md")
+    [name] = re.findall(r"`benchmarks/results/(grading-[a-z0-9-]+\.json)`", readme)
+    saved = results(name)
+    sentence = readme[readme.index(f"`benchmarks/results/{name}`"):readme.index("one notebook after another")]
+    assert f"{saved['seconds_per_student']:.0f} s" in sentence and f"{saved['class_minutes']:.0f} minutes" in sentence
+    assert "AVX512_BF16" in saved["machine"].upper() and saved["class_size"] == 30

@@ -2,6 +2,8 @@
 
 - `RestoreAndFlag`: a test cell a student edited or deleted is put back as released (nbgrader's
   own OverwriteCells), and the notebook is flagged in the gradebook for the instructor to see.
+- `KeepGoing`: nbgrader's Execute, which goes on past a cell that kills the kernel (nbgrader would
+  give the whole notebook 0): the kernel is restarted, the cells before run again, the rest graded.
 - `HideHiddenTests`: feedback shows which checks failed and why, not the hidden tests' code nor
   their traceback (nbgrader's default feedback shows both: nbgrader issue #1363).
 - `GradesWithFlags`: nbgrader's grade CSV with a "flagged" column.
@@ -10,14 +12,19 @@
 Only the instructor needs these (and nbgrader): students never import this module.
 """
 
+import copy
 import csv
 import re
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin, FileNameCollectorPlugin
-from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells
+from traitlets import Integer
 
 
 class RestoreAndFlag(OverwriteCells):
@@ -42,10 +49,11 @@ class RestoreAndFlag(OverwriteCells):
                 submission = gradebook.find_submission_notebook(self.notebook_id, self.assignment_id, student)
                 submission.flagged = True
                 gradebook.db.commit()
-        for what, cells in (("edited", self.edited), ("deleted", missing)):
+        for what, cells in (("changed", self.edited), ("deleted", missing)):
             if cells:
-                self.log.warning("%s %s read-only cell(s) %s of %s: put back as released, notebook flagged", student,
-                                 what, ", ".join(sorted(cells)), self.notebook_id)
+                self.log.warning("%s %s cell(s) %s of %s that grading relies on (read-only cells or nbgrader's "
+                                 "marks): put back as released, notebook flagged", student, what,
+                                 ", ".join(sorted(cells)), self.notebook_id)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
@@ -53,12 +61,36 @@ class RestoreAndFlag(OverwriteCells):
         if grade_id:
             try:
                 released = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
-            except MissingEntry:
-                pass
-            else:
-                if released.locked and _without_hidden_tests(released.source).rstrip() != cell.source.rstrip():
-                    self.edited.add(grade_id)
+            except MissingEntry:  # a cell the student marked as graded: plain again, and flagged
+                self.edited.add(grade_id)
+                del cell.metadata["nbgrader"]
+                return cell, resources
+            if released.locked and _without_hidden_tests(released.source).rstrip() != cell.source.rstrip():
+                self.edited.add(grade_id)
+            if self._restore_marks(cell, grade_id):
+                self.edited.add(grade_id)
         return super().preprocess_cell(cell, resources, cell_index)
+
+    def _restore_marks(self, cell, grade_id: str) -> bool:
+        """Put back what nbgrader's metadata says the cell is (solution, graded, points); whether it had changed."""
+        marks = cell.metadata["nbgrader"]
+        before = dict(marks)
+        try:
+            graded = self.gradebook.find_graded_cell(grade_id, self.notebook_id, self.assignment_id)
+        except MissingEntry:
+            graded = None
+        try:
+            self.gradebook.find_solution_cell(grade_id, self.notebook_id, self.assignment_id)
+            marks["solution"] = True
+        except MissingEntry:
+            marks["solution"] = False
+        marks["grade"] = graded is not None
+        if graded is None:
+            marks.pop("points", None)
+        else:
+            marks["points"] = float(graded.max_score)
+        return any(before.get(key) != marks.get(key) for key in ("solution", "grade")) or (
+            graded is not None and float(before.get("points", -1)) != marks["points"])
 
     def report_change(self, name, attr, old, new):
         if attr != "checksum":  # a checksum differs for every cell with hidden tests; the source is compared above
@@ -77,6 +109,42 @@ def _without_hidden_tests(source: str) -> str:
         elif not hidden:
             lines.append(line)
     return "\n".join(lines)
+
+
+class KeepGoing(Execute):
+    """nbgrader's Execute, going on past a cell that kills the kernel: only that cell's points are lost.
+
+    A student's `os._exit`, a crash in native code or running out of memory kill the kernel, and
+    nbgrader then stops grading the notebook (every test 0). Here the cell gets an error, the
+    kernel is restarted, the cells before it are run again (their outputs kept from the first run),
+    and grading goes on. After `restarts` deaths in one notebook, nbgrader's behaviour is back.
+    """
+
+    restarts = Integer(3, help="kernel deaths survived in one notebook").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self.died = set()
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            if len(self.died) >= self.restarts:
+                raise
+        self.died.add(index)
+        self.log.warning("The kernel died in cell %d; restarting it and running the cells before again", index)
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for before, earlier in enumerate(self.nb.cells[:index]):
+            if before not in self.died and earlier.cell_type == "code":
+                self.execute_cell(copy.deepcopy(earlier), before, store_history=True)
+                self.nb.cells[before] = earlier  # the first run's outputs stay in the graded notebook
+        cell.outputs = [NotebookNode(output_type="error", ename="DeadKernelError",
+                                     evalue="the kernel died while this cell ran (os._exit, a crash, or out of memory)",
+                                     traceback=["DeadKernelError: the kernel died while this cell ran"])]
+        self.nb.cells[index] = cell
+        return cell, self.resources
 
 
 class HideHiddenTests(ClearHiddenTests):

@@ -26,6 +26,16 @@ c.ClearSolutions.text_stub = {text_stub!r}
 # and the rest of the notebook is graded. The lessons that train run one epoch when graded.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
+# A cell that kills the kernel (os._exit, a crash) costs that cell only: the kernel is restarted.
+c.Autograde.autograde_preprocessors = [
+    "lenet_helpers.instructor.grading.KeepGoing",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # A test cell a student edited or deleted is put back as released before grading, and the
 # notebook is flagged (formgrader shows the flag; the grade CSV has a "flagged" column).
 c.Autograde.sanitize_preprocessors = [
