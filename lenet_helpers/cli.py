@@ -1,20 +1,21 @@
 """The `lenet` command: train, evaluate, predict, info, course."""
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import platform
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import torch
 
 from . import __version__
 from .errors import LenetError
-from .learning.device import DEVICES, PRECISIONS
-from .learning.model import ARCHITECTURES
-from .learning.training import SCHEDULES, TrainConfig
+from .learning.device import DEVICES, size_threads
+from .learning.training import TrainConfig
 from .photos.pipeline import POLARITIES
 
 
@@ -23,17 +24,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        size_threads()  # on a shared server: the CPUs this process may use, not the machine's
+        status = args.handler(args)
+        sys.stdout.flush()  # a full disk behind a redirect shows here, not at exit
+        return status
     except LenetError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except OSError as error:  # writing the results failed (`lenet predict ... > /dev/full`), or a file did
+        if error.filename:
+            print(f"error: {error.filename}: {error.strerror or error}.", file=sys.stderr)
+            return 1
+        with contextlib.suppress(OSError, ValueError):  # nothing more to write at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"error: the results could not be written ({error.strerror or error}); free some space or "
+              "write them elsewhere.", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = TrainConfig()
     parser = argparse.ArgumentParser(prog="lenet", description="LeNet-5 on MNIST: the course's command line.")
     parser.add_argument("--version", action="version", version=f"lenet-helpers {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -41,33 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     weights_help = f"checkpoint file, or 'bundled' (default: {CHECKPOINT_HELP}, else the bundled weights)"
 
     train = commands.add_parser("train", help="train LeNet-5, save the best checkpoint, report test accuracy")
-    train.add_argument("--epochs", type=whole(1, 10_000),
-                       help=f"passes over the training images (default {defaults.epochs})")
-    train.add_argument("--seed", type=whole(0, 2**32 - 1), default=defaults.seed,
-                       help=f"random seed (default {defaults.seed})")
-    train.add_argument("--batch-size", type=whole(1, 60_000), help=f"images per step (default {defaults.batch_size})")
-    train.add_argument("--lr", type=number(0, 10, low_open=True), help=f"peak learning rate (default {defaults.lr})")
-    train.add_argument("--warmup", type=number(0, 1, low_open=True, high_open=True),
-                       help=f"fraction of steps warming up to the peak lr (default {defaults.warmup})")
-    train.add_argument("--weight-decay", type=number(0, 1),
-                       help=f"AdamW weight decay (default {defaults.weight_decay})")
-    train.add_argument("--label-smoothing", type=number(0, 1, high_open=True),
-                       help=f"share of the target spread over all digits (default {defaults.label_smoothing})")
-    train.add_argument("--val-size", type=whole(1, 59_999),
-                       help=f"training images held out for validation (default {defaults.val_size})")
-    train.add_argument("--schedule", choices=SCHEDULES, help=f"learning-rate schedule (default {defaults.schedule})")
-    train.add_argument("--architecture", choices=list(ARCHITECTURES),
-                       help=f"network (default {defaults.architecture})")
-    train.add_argument("--augment", action="store_true", help="random affine distortions of training batches")
-    train.add_argument("--strokes", action="store_true",
-                       help="random stroke width and blur of training batches (reads photos better)")
-    train.add_argument("--precision", choices=PRECISIONS,
-                       help="arithmetic of the forward pass (default auto: bfloat16 on CPUs built for it)")
+    add_config_options(train)
     train.add_argument("--device", default="auto", choices=DEVICES)
     train.add_argument("--data-dir", help=data_help)
     train.add_argument("--out", type=checkpoint_file, help=f"checkpoint file (default {CHECKPOINT_HELP})")
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
     train.add_argument("--quiet", action="store_true", help="no progress bars")
+    train.add_argument("--force", action="store_true", help="replace an --out file that is not a checkpoint")
     train.set_defaults(handler=run_train)
 
     evaluate = commands.add_parser("evaluate", help="test accuracy and per-class accuracy of a checkpoint")
@@ -111,6 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
 CHECKPOINT_HELP = "runs/lenet5.pt of the course folder"
 
 
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """One option per TrainConfig field, its help and range from the field itself (left unset: the default)."""
+    for spec in fields(TrainConfig):
+        flag, about = f"--{spec.name.replace('_', '-')}", spec.metadata["help"]
+        if spec.type in (bool, "bool"):
+            parser.add_argument(flag, action="store_true", default=None, help=about)
+            continue
+        help_text = f"{about} (default {spec.default})"
+        if spec.metadata["choices"]:
+            parser.add_argument(flag, choices=spec.metadata["choices"], help=help_text)
+            continue
+        low, high, open_low, open_high = spec.metadata["range"]
+        kind = whole(low, high) if spec.type in (int, "int") else number(low, high, open_low, open_high)
+        parser.add_argument(flag, type=kind, help=help_text)
+
+
 def whole(low: int, high: int):
     """An argparse type: a whole number from low to high; anything else is one sentence, exit 2."""
     def parse(text: str) -> int:
@@ -147,18 +155,16 @@ def checkpoint_file(text: str) -> Path:
 
 
 def run_train(args) -> int:
-    from .learning.checkpoint import describe, previous_path, read_checkpoint
+    from .learning.checkpoint import check_writable, describe, previous_path, read_checkpoint
     from .learning.data import find_data_dir
     from .learning.device import dtype_name, get_device, training_dtype
     from .learning.training import train_model
     from .paths import default_checkpoint
 
-    names = ("epochs", "batch_size", "lr", "warmup", "weight_decay", "label_smoothing", "schedule",
-             "architecture", "val_size", "precision")
-    overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
-    config = TrainConfig(seed=args.seed, augment=args.augment, strokes=args.strokes, **overrides)
+    given = {spec.name: getattr(args, spec.name) for spec in fields(TrainConfig)}
+    config = TrainConfig(**{name: value for name, value in given.items() if value is not None})
     device = get_device(args.device)
-    out = args.out or default_checkpoint()
+    out = check_writable(args.out or default_checkpoint(), replace_any=args.force)  # before anything is loaded
     quiet = args.quiet or args.json
     if not quiet:
         dtype = dtype_name(training_dtype(config.precision, device))
@@ -246,6 +252,10 @@ def run_predict(args) -> int:
     show = _JsonArray() if args.json else _print_prediction
     try:
         for path in args.paths:
+            if not path.strip():  # an empty name would mean this folder
+                failed = True
+                show({"path": path, "error": "An empty path names no image; give an image file or a folder."})
+                continue
             files = image_files([path])
             if Path(path).is_dir() and not files:
                 kinds = ", ".join(sorted(IMAGE_SUFFIXES))
@@ -349,7 +359,7 @@ def run_info(args) -> int:
 
     from .learning.checkpoint import bundled_weights_path
     from .learning.data import find_data_dir, missing_files, raw_folder
-    from .learning.device import dtype_name, get_device, training_dtype
+    from .learning.device import cpu_limit, dtype_name, get_device, training_dtype
     from .paths import course_root, default_checkpoint
 
     root = find_data_dir(args.data_dir)
@@ -358,7 +368,10 @@ def run_info(args) -> int:
     print(f"lenet-helpers {__version__}, Python {platform.python_version()}, torch {torch.__version__}, "
           f"torchvision {torchvision.__version__}, OpenCV {cv2.__version__}")
     print(f"device: {get_device()} (cuda available: {torch.cuda.is_available()}, "
-          f"mps available: {torch.backends.mps.is_available()}, CPU threads: {torch.get_num_threads()})")
+          f"mps available: {torch.backends.mps.is_available()})")
+    cpus, reason = cpu_limit()
+    print(f"CPU threads: {torch.get_num_threads()} (this process may use {cpus} of the machine's {os.cpu_count()} "
+          f"CPUs, limited by {reason})")
     print(f"training precision (auto): {dtype_name(training_dtype('auto', get_device()))}")
     state = "all four files present" if not missing else f"missing {len(missing)} of 4 files"
     print(f"data: {raw_folder(root).resolve()} ({state})")

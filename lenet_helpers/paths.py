@@ -3,9 +3,10 @@
 The rule: inside a course folder (the one holding `notebooks/` and `lenet_helpers/`, found by
 walking up from where you run), data go to its `data/` and models to its `runs/`, so `lenet
 train` at the root and a lesson in `notebooks/` share them; outside a course (a student's copy of
-the lessons, a JupyterHub home), a folder of the user's own (`~/.cache/lenet`). `--data-dir` or
-`$LENET_DATA_DIR` choose another data folder. While nbgrader grades a lesson, the lesson's own
-folder is the home: one student's model never meets another's.
+the lessons, a JupyterHub home), or when the course folder cannot be written (one copy of the
+course shared read-only on a server), a folder of the user's own (`~/.cache/lenet`).
+`--data-dir` or `$LENET_DATA_DIR` choose another data folder. While nbgrader grades a lesson, the
+lesson's own folder is the home: one student's model never meets another's.
 """
 
 import os
@@ -34,7 +35,21 @@ def home_folder(start: str | os.PathLike | None = None) -> Path:
     """
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return Path(start or Path.cwd()).resolve()
-    return course_root(start) or Path.home() / ".cache" / "lenet"
+    root = course_root(start)
+    return root if root is not None and writable(root / "runs") else user_folder()
+
+
+def user_folder() -> Path:
+    """The user's own folder for data and models, outside any course: ~/.cache/lenet."""
+    return Path.home() / ".cache" / "lenet"
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be made in `folder`, or (not there yet) in the nearest folder above it that is."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            return place.is_dir() and os.access(place, os.W_OK | os.X_OK)
+    return False
 
 
 def runs_dir() -> Path:

@@ -212,3 +212,26 @@ def test_course_init_writes_an_nbgrader_course_and_replaces_nothing_unasked(tmp_
     assert code == 1 and err.count("\n") == 1 and "--force" in err
     code, _, err = run(capsys, "course", "init", "", "--notebooks", notebooks)
     assert code == 1 and "Name a folder" in err
+
+
+def test_every_training_setting_is_an_option_made_from_the_config_itself(capsys):
+    from dataclasses import fields
+
+    from lenet_helpers.cli import build_parser
+    from lenet_helpers.learning.training import TrainConfig
+
+    parser = build_parser()
+    args = parser.parse_args(["train"])
+    assert all(getattr(args, spec.name) is None for spec in fields(TrainConfig))  # unset: the config's default
+    given = parser.parse_args(["train", "--batch-size", "64", "--label-smoothing", "0", "--augment",
+                               "--architecture", "lenet5-classic", "--seed", "3"])
+    assert (given.batch_size, given.label_smoothing, given.augment, given.architecture, given.seed) == (
+        64, 0.0, True, "lenet5-classic", 3)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["train", "--warmup", "1"])  # the field's own range: above 0, below 1
+    assert "--warmup" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["train", "--help"])
+    text = capsys.readouterr().out
+    for spec in fields(TrainConfig):
+        assert f"--{spec.name.replace('_', '-')}" in text

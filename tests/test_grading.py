@@ -234,3 +234,42 @@ def test_the_release_runs_from_a_wheel_without_the_course_s_repository(graded_cl
             if errors and not (mark.get("solution") or mark.get("grade")):
                 pytest.fail(f"{lesson}: a lesson cell failed: {errors[0]['ename']}: {errors[0]['evalue']}")
     assert (tmp_path / "home" / ".cache" / "lenet" / "runs" / "lenet5.pt").is_file()  # lesson 03 for lesson 04
+
+
+def test_odd_submissions_cost_only_their_own_student(released, real_data, tmp_path):
+    """Not a notebook, a student's own hidden-test marker, odd names in a download: the others are graded."""
+    import zipfile
+
+    root, env = released
+    env = env | {"LENET_DATA_DIR": str(real_data), "OMP_WAIT_POLICY": "PASSIVE"}
+    hand_in(root, "good", "01_dataset", "solver")
+    marker = hand_in(root, "marker", "01_dataset", "solver")
+    notebook = json.loads(marker.read_text())
+    cell = next(c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+    cell["source"] = "# BEGIN HIDDEN TESTS\n" + cell["source"] + "\n# END HIDDEN TESTS"
+    marker.write_text(json.dumps(notebook))
+    broken = root / "submitted" / "broken" / "01_dataset"
+    broken.mkdir(parents=True)
+    (broken / "01_dataset.ipynb").write_text("this is my essay, not a notebook")
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "01_dataset"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert "There was an error processing assignment '01_dataset' for student 'broken'" in done.stdout + done.stderr
+    run("generate_feedback", "01_dataset", cwd=root, env=env)
+    run("export", cwd=root, env=env)
+    with open(root / "grades.csv", newline="") as file:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+    assert scores == {"good": 3.0, "marker": 3.0, "broken": 0.0}
+    assert (root / "feedback" / "marker" / "01_dataset" / "01_dataset.html").is_file()
+    archive = root / "downloaded" / "01_dataset" / "archive"
+    archive.mkdir(parents=True)
+    solved = (root / "release" / "01_dataset" / "01_dataset.ipynb").read_text()
+    with zipfile.ZipFile(archive / "odd.zip", "w") as bundle:
+        bundle.writestr("Zoë Ñúñez_4242_assignsubmission_file_01_dataset.ipynb", solved)  # accents: collected
+        bundle.writestr("01_dataset.ipynb", solved)  # no student in the name: skipped, said in the log
+        bundle.writestr("__MACOSX/._01_dataset.ipynb", "resource fork")  # a Mac's leftovers: skipped
+        bundle.writestr("notes/readme.md", "not a notebook")
+    collected = subprocess.run([sys.executable, "-m", "nbgrader", "zip_collect", "01_dataset"], cwd=root, env=env,
+                               capture_output=True, text=True, timeout=300)
+    assert collected.returncode == 0, collected.stderr[-2000:]
+    assert (root / "submitted" / "4242" / "01_dataset" / "01_dataset.ipynb").is_file()
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["4242", "broken", "good", "marker"]

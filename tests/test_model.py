@@ -22,10 +22,18 @@ def test_outputs_are_logits_not_probabilities():
 
 
 def test_no_reshape_module_input_is_already_n_1_28_28():
-    names = {type(m).__name__ for m in LeNet5().modules()}
-    assert "Reshape" not in names
+    model = LeNet5()
+    seen = []
+    hooks = [m.register_forward_hook(lambda m, args, out: seen.append((type(m), tuple(args[0].shape))))
+             for m in model.modules() if not list(m.children())]
+    model(torch.randn(2, 1, 28, 28))
+    for hook in hooks:
+        hook.remove()
+    assert seen[0] == (nn.Conv2d, (2, 1, 28, 28)), "the first layer takes the loaders' (N, 1, 28, 28) as it is"
+    flattening = [kind for kind, shape in seen if len(shape) == 4 and kind not in (nn.Conv2d, nn.ReLU, nn.MaxPool2d)]
+    assert flattening == [nn.Flatten], "the only reshaping is the flatten between the convolutions and fc1"
     with pytest.raises(RuntimeError):
-        LeNet5()(torch.randn(2, 784))
+        model(torch.randn(2, 784))
 
 
 def test_layer_table_lists_shapes_and_parameters():

@@ -145,3 +145,20 @@ def test_readme_grading_time_comes_from_its_results_file():
     sentence = readme[readme.index(f"`benchmarks/results/{name}`"):readme.index("one notebook after another")]
     assert f"{saved['seconds_per_student']:.0f} s" in sentence and f"{saved['class_minutes']:.0f} minutes" in sentence
     assert "AVX512_BF16" in saved["machine"].upper() and saved["class_size"] == 30
+
+
+def test_readme_class_load_table_comes_from_its_results_file():
+    readme = doc("README.md")
+    [name] = re.findall(r"`benchmarks/results/(class_load-[a-z0-9-]+\.json)`", readme)
+    saved = results(name)
+    section = readme[readme.index("`benchmarks/class_load.py`"):readme.index("Not protected against")]
+    rows = {(row["students"], row["sized"]): row for row in saved["rows"]}
+    for students in (1, 2, 4, 8):
+        line = next(line for line in section.splitlines() if line.startswith(f"| {students} |"))
+        off, on = rows[(students, False)], rows[(students, True)]
+        assert line == (f"| {students} | {off['slowest_seconds']:.1f} | {on['slowest_seconds']:.1f} | "
+                        f"{off['fair_share_seconds']:.1f} |"), f"README's row for {students} students is stale"
+    for students in (2, 4, 8):
+        for sized in (True, False):
+            assert f"{rows[(students, sized)]['slowest_over_fair_share']:.2f}" in section
+    assert f"about {saved['students_per_core_within_5_minutes']:.0f}" in section and saved["epochs"] == 5

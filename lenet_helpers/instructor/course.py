@@ -11,6 +11,7 @@ release, made without a gradebook, for a class that does not use nbgrader.
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from ..errors import LenetError
@@ -81,6 +82,10 @@ def init_course(root: Path, notebooks: Path, course_root: Path | None, data_dir:
     nothing already there is replaced unless `force`.
     """
     root = Path(root)
+    try:
+        root.exists()
+    except OSError as error:
+        raise LenetError(f"The folder name cannot be used ({error.strerror}); choose a shorter one.") from None
     paths = lessons(notebooks)
     sources = {path.stem: source_notebook(read_lesson(path)) for path in paths}
     files = {}
@@ -145,6 +150,10 @@ def write_student_copies(source_dir: Path, out_dir: Path, force: bool = False) -
     out_dir = Path(out_dir)
     if str(out_dir) in ("", "."):
         raise LenetError("Name a folder for the student copies (an empty name would mean this folder).")
+    try:
+        out_dir.exists()
+    except OSError as error:
+        raise LenetError(f"The folder name cannot be used ({error.strerror}); choose a shorter one.") from None
     if out_dir.exists() and not out_dir.is_dir():
         raise LenetError(f"{out_dir} is a file, not a folder; choose a folder for the student copies.")
     copies = {}
@@ -173,10 +182,29 @@ def write_student_copies(source_dir: Path, out_dir: Path, force: bool = False) -
                          "folder, or pass --force to replace them.")
     try:
         probe_folder(out_dir)
+        return write_all(out_dir, {path.name: text for path, text in copies.items()})
     except OSError as error:
-        raise LenetError(f"Cannot write in {out_dir} ({error.strerror or error}); choose another folder.") from None
-    return [write_atomically(out_dir / path.name, lambda file, text=text: file.write(text), binary=False)
-            for path, text in copies.items()]
+        raise LenetError(f"Cannot write the copies in {out_dir} ({error.strerror or error}); none was written: "
+                         "free some space or choose another folder.") from None
+
+
+def write_all(folder: Path, texts: dict[str, str]) -> list[Path]:
+    """Write every file or none: each to a temporary file first, renamed into place once all are written."""
+    temporary = []
+    try:
+        for name, text in texts.items():
+            handle, path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            temporary.append(Path(path))
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.chmod(path, 0o644)
+    except BaseException:
+        for path in temporary:
+            path.unlink(missing_ok=True)
+        raise
+    for path, name in zip(temporary, texts, strict=True):
+        os.replace(path, folder / name)
+    return [folder / name for name in texts]
 
 
 def holds_markers(path: Path) -> bool:

@@ -151,11 +151,12 @@ class HideHiddenTests(ClearHiddenTests):
     """For feedback: the hidden tests' code taken out, and a failed test told in one line, not a traceback."""
 
     def preprocess_cell(self, cell, resources, cell_index):
+        if not (cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)):
+            return cell, resources  # a student's own cells stay as written, markers of their own included
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")]
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")]
         return cell, resources
 
 
@@ -187,18 +188,18 @@ class LmsFileNames(FileNameCollectorPlugin):
     Canvas: `doejane_12345_67890_01_dataset.ipynb` (`_LATE_` after the name when late, `-1` before
     the extension when uploaded again): the student is the user number (12345). Moodle:
     `Jane Doe_12345_assignsubmission_file_01_dataset.ipynb`, or the file inside a folder of that
-    name: the student is the number Moodle gives. A file named `STUDENT/01_dataset.ipynb` is
-    taken as it is. `named_regexp`, when set, replaces all three.
+    name: the student is the number Moodle gives. Any other name is skipped, said in the log (a
+    Mac's `__MACOSX/._*` leftovers too); `named_regexp`, when set, replaces both for other platforms.
     """
 
-    CANVAS = re.compile(r"^[a-z0-9]+_(?:LATE_)?(?P<student_id>\d+)_\d+_(?P<file_id>.+?)(?:-\d+)?(?P<ext>\.ipynb)$")
+    CANVAS = re.compile(r"^[^_]+_(?:LATE_)?(?P<student_id>\d+)_\d+_(?P<file_id>.+?)(?:-\d+)?(?P<ext>\.ipynb)$")
     MOODLE = re.compile(r"^(?P<name>.+?)_(?P<student_id>\d+)_assignsubmission_(?:file|onlinetext)_(?P<rest>.*)$")
 
     def collect(self, submitted_file: str):
         if self.named_regexp:
             return super().collect(submitted_file)
         path = Path(submitted_file)
-        if path.suffix not in self.valid_ext:
+        if path.suffix not in self.valid_ext or path.name.startswith("._") or "__MACOSX" in path.parts:
             return None
         canvas = self.CANVAS.match(path.name)
         if canvas:
@@ -207,7 +208,5 @@ class LmsFileNames(FileNameCollectorPlugin):
             moodle = self.MOODLE.match(name)
             if moodle and (file_id or moodle["rest"]):
                 return {"student_id": moodle["student_id"], "file_id": file_id or moodle["rest"]}
-        if path.parent.name and path.parent.name not in ("extracted", "archive"):
-            return {"student_id": path.parent.name, "file_id": path.name}
         self.log.warning("Cannot tell the student from %s (not a Moodle or Canvas name); skipped", path.name)
         return None

@@ -1,8 +1,11 @@
 """Save and load checkpoints: weights plus what is needed to use them again."""
 
+import errno
+import hashlib
 import math
 import os
 import pickle
+import warnings
 from dataclasses import asdict, is_dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +22,7 @@ from .model import ARCHITECTURES, architecture_name, build_model
 
 FORMAT = "lenet-helpers-checkpoint"
 BUNDLED_WEIGHTS = "lenet5_mnist.pt"
+BUNDLED_SHA256 = "998f3eacae5cf9a3b6cc87c35267d7cd37f75eff686b625a8dc43489a9fadf7e"  # checked on every load
 
 
 def bundled_weights_path() -> Path:
@@ -61,11 +65,28 @@ def explain_accuracy(info: dict, test_accuracy: float) -> str:
             "to the end with the default settings for 99 %.")
 
 
-def check_writable(path: str | os.PathLike) -> Path:
-    """Refuse, before any training, a checkpoint path that cannot be written as a regular file."""
+def check_writable(path: str | os.PathLike, replace_any: bool = True) -> Path:
+    """Refuse, before any training, a checkpoint path that cannot be written as a regular file.
+
+    Without `replace_any` (the lenet command, unless --force), a file already there that is not a
+    checkpoint (a notebook, anything that does not read as one) is refused too: training would move
+    it aside, and a second run would overwrite it.
+    """
     path = Path(path)
     if str(path).strip() in ("", "."):
         raise CheckpointError("The checkpoint path is empty; give a file such as runs/mine.pt.")
+    try:
+        _check_place(path, replace_any)
+        probe_folder(path.parent)
+    except OSError as error:
+        raise CheckpointError(
+            f"Cannot write a checkpoint at {_short(path)} ({error.strerror or error}); choose another file "
+            "(--out, or checkpoint_path in a notebook)."
+        ) from None
+    return path
+
+
+def _check_place(path: Path, replace_any: bool) -> None:
     if path.is_dir():
         raise CheckpointError(f"{path} is a folder; give a file name for the checkpoint, such as {path / 'mine.pt'}.")
     if path.exists() and not path.is_file():
@@ -74,14 +95,19 @@ def check_writable(path: str | os.PathLike) -> Path:
     if previous.exists() and not previous.is_file():
         raise CheckpointError(f"{previous}, where the model {path} holds would be kept, is not a regular file; "
                               "move it away or choose another checkpoint file.")
-    try:
-        probe_folder(path.parent)
-    except OSError as error:
-        raise CheckpointError(
-            f"Cannot write a checkpoint in {path.parent} ({error.strerror or error}); choose another file "
-            "(--out, or checkpoint_path in a notebook)."
-        ) from None
-    return path
+    for place in (path, previous):
+        if place.is_file() and not replace_any:
+            try:
+                read_checkpoint(place)
+            except CheckpointError:
+                raise CheckpointError(f"{place} is not a checkpoint of this course (a notebook? another file?), and "
+                                      "training would replace it; choose another file, or pass --force.") from None
+
+
+def _short(path: Path) -> str:
+    """A path for a message: a very long one cut in the middle."""
+    text = str(path)
+    return text if len(text) <= 120 else f"{text[:60]}...{text[-50:]}"
 
 
 def save_checkpoint(
@@ -114,7 +140,16 @@ def save_checkpoint(
     }
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a save that was killed
         stale.unlink(missing_ok=True)
-    return write_atomically(path, lambda file: torch.save(checkpoint, file), keep=Path(keep) if keep else None)
+    return write_atomically(path, lambda file: _save(checkpoint, file), keep=Path(keep) if keep else None)
+
+
+def _save(checkpoint: dict, file) -> None:
+    """torch.save, whose writer reports a full disk as a RuntimeError ("unexpected pos"): an OSError here."""
+    try:
+        torch.save(checkpoint, file)
+    except RuntimeError as error:
+        reason = str(error).splitlines()[0] if str(error) else "a write failed"
+        raise OSError(errno.EIO, f"the file could not be written, the disk full? ({reason})") from None
 
 
 def previous_path(path: str | os.PathLike) -> Path:
@@ -128,8 +163,13 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"There is no checkpoint file at {path}; check the path or train first.")
+    if path.resolve() == bundled_weights_path().resolve() and sha256(path) != BUNDLED_SHA256:
+        raise CheckpointError(f"The bundled weights {path} are damaged (their SHA-256 is not the one recorded); "
+                              "reinstall the course's package.")
     try:
-        loaded = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch's warnings about a stranger's pickle: the sentence below says it
+            warnings.simplefilter("ignore")
+            loaded = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         if "global" in str(error).lower():  # it names a function or class to call
             raise CheckpointError(
@@ -150,9 +190,9 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
         # a bare state_dict (what model.state_dict() gives): accept it if a LeNet fits it
         for name in ARCHITECTURES:
             if set(build_model(name).state_dict()) == set(loaded):
-                return {"format": FORMAT, "architecture": name, "state_dict": loaded,
-                        "normalization": {"mean": MNIST_MEAN, "std": MNIST_STD},
-                        "config": {}, "metrics": {}}
+                return _validated({"format": FORMAT, "architecture": name, "state_dict": loaded,
+                                   "normalization": {"mean": MNIST_MEAN, "std": MNIST_STD},
+                                   "config": {}, "metrics": {}}, path)
     raise CheckpointError(
         f"{path} is a PyTorch file but not a LeNet-5 checkpoint of this course; "
         "use one saved by lenet train or the bundled weights."
@@ -178,6 +218,8 @@ def _validated(checkpoint: dict, path: Path) -> dict:
     weights = checkpoint.get("state_dict")
     if not isinstance(weights, dict) or not all(isinstance(v, torch.Tensor) for v in weights.values()):
         raise refuse("no weights")
+    if not all(v.layout == torch.strided and v.device.type != "meta" for v in weights.values()):
+        raise refuse("weights stored in a form the network cannot use (sparse, or without their values)")
     if not all(torch.isfinite(v).all() for v in weights.values() if v.is_floating_point()):
         raise refuse("weights that are not numbers (NaN or infinite: training diverged)")
     for key in ("config", "metrics"):
@@ -205,6 +247,7 @@ def load_model(
             f"{path} does not fit the {checkpoint['architecture']} network (different layers "
             "or shapes); use a checkpoint saved by lenet train."
         ) from None
+    _check_outputs(model, checkpoint["normalization"], path)
     try:
         model.to(device).eval()
     except (RuntimeError, AssertionError, ValueError, TypeError) as error:
@@ -215,3 +258,24 @@ def load_model(
     info = {k: v for k, v in checkpoint.items() if k != "state_dict"}
     info["path"] = str(path)
     return model, info
+
+
+@torch.no_grad()
+def _check_outputs(model: nn.Module, normalization: dict, path: Path) -> None:
+    """Refuse a model whose answers are not numbers: finite but absurd weights or normalization overflow."""
+    pixels = torch.stack([torch.zeros(1, 28, 28), torch.ones(1, 28, 28), torch.rand(1, 28, 28,
+                          generator=torch.Generator().manual_seed(0))])
+    inputs = (pixels - normalization["mean"]) / normalization["std"]
+    outputs = model.eval()(inputs) if torch.isfinite(inputs).all() else inputs
+    if not (torch.isfinite(outputs).all() and torch.isfinite(outputs.softmax(dim=1)).all()):
+        raise CheckpointError(f"{path} gives answers that are not numbers (its weights or its normalization are "
+                              "absurdly large or small), so it cannot be used; train again or use the bundled weights.")
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, Subset
 
 from ..errors import DataError
-from ..paths import home_folder
+from ..paths import course_root, home_folder
 
 # Mean and standard deviation of the 60,000 training pixels after scaling to [0, 1];
 # lesson 01 computes them. Own images are normalised with the same two numbers.
@@ -28,10 +29,16 @@ def find_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """The data folder: the argument, else $LENET_DATA_DIR, else `data/` of the course folder.
 
     The course folder is found from where you run (see paths.home_folder), so the lenet command
-    at the course root and a lesson in notebooks/ use the same files.
+    at the course root and a lesson in notebooks/ use the same files. A course folder that cannot
+    be written still lends its MNIST when it has one; else the user's own folder is used.
     """
     chosen = data_dir or os.environ.get("LENET_DATA_DIR")
-    return Path(chosen).expanduser() if chosen else home_folder() / "data"
+    if chosen:
+        return Path(chosen).expanduser()
+    root = course_root()
+    if root is not None and not missing_files(root / "data"):
+        return root / "data"
+    return home_folder() / "data"
 
 
 def raw_folder(root: Path) -> Path:
@@ -46,10 +53,26 @@ def missing_files(root: Path) -> list[str]:
 
 
 def ensure_mnist(root: Path, download: bool = True) -> Path:
-    """Make sure the four MNIST files are in root/MNIST/raw, downloading them if allowed."""
+    """Make sure the four MNIST files are in root/MNIST/raw, downloading them if allowed.
+
+    A folder that is itself MNIST/raw, or that holds the files without MNIST/raw, is a mistyped
+    data folder: it is named, and nothing is created in it. A download that fails takes back the
+    folders it made.
+    """
     root = Path(root)
+    names = [name for pair in FILES.values() for name in pair]
+    if missing_files(root):
+        for where in (root, root / "raw"):
+            if where.is_dir() and all((where / name).is_file() for name in names):
+                holder = where.parent.parent if where.name == "raw" and where.parent.name == "MNIST" else None
+                hint = f"give {holder}" if holder else f"move them into {raw_folder(root)}"
+                raise DataError(f"The MNIST files are in {where}, not in {raw_folder(root)}: {hint} "
+                                "(the folder that holds MNIST/raw).")
     if missing_files(root) and download:
+        made = [folder for folder in (*reversed(raw_folder(root).parents), raw_folder(root)) if not folder.exists()]
         _download(root)
+        if missing_files(root) and made:  # the failed download's folders, and what it left in them
+            shutil.rmtree(made[0], ignore_errors=True)
     missing = missing_files(root)
     if missing:
         raise DataError(

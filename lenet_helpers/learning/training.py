@@ -17,33 +17,51 @@ from ..errors import LenetError, TrainingError
 from .augment import random_affine, random_strokes
 from .checkpoint import check_writable, previous_path, save_checkpoint
 from .data import load_splits
-from .device import set_seed, training_dtype
+from .device import PRECISIONS, set_seed, training_dtype
 from .evaluation import accuracy, predict
-from .model import build_model
+from .model import ARCHITECTURES, build_model
 
 SCHEDULES = ("onecycle", "constant")  # see make_optimizer
+
+
+def option(help: str, low: float | None = None, high: float | None = None, *, open_low: bool = False,
+           open_high: bool = False, choices: tuple[str, ...] | None = None) -> dict:
+    """A TrainConfig field's help and the values it takes: `lenet train`'s option is made from them."""
+    return {"help": help, "range": (low, high, open_low, open_high) if low is not None else None, "choices": choices}
 
 
 @dataclass
 class TrainConfig:
     """One training recipe. The defaults were chosen by measurement: the alternatives tried, and
-    what each did to the time to 99 % and the final accuracy, are in the README (from
-    benchmarks/train_speed.py and its results files), not here.
+    what each did to the time to 99 % and the final accuracy, are in docs/recipe.md (from
+    benchmarks/train_speed.py and its results files), not here. Each field is also an option of
+    `lenet train` (`--batch-size` for batch_size), with the help and the range given here.
     """
 
-    epochs: int = 5  # passes over the 55,000 training images
-    batch_size: int = 256  # larger batches run faster per image on a CPU
-    lr: float = 0.01  # peak learning rate of the one-cycle schedule
-    warmup: float = 0.1  # fraction of the steps spent rising to the peak (one-cycle)
-    weight_decay: float = 0.0  # AdamW's decoupled weight decay
-    label_smoothing: float = 0.1  # targets: 91 % on the true digit, 1 % on each other (10 % spread evenly)
-    schedule: str = "onecycle"  # "onecycle" (warm up, then anneal) or "constant"
-    val_size: int = 5000  # held out of the training images to pick the best epoch
-    seed: int = 0  # same seed, same split, same weights (on the CPU)
-    architecture: str = "lenet5"  # "lenet5" (modern) or "lenet5-classic" (1998)
-    augment: bool = False  # random affine distortions of every training batch
-    strokes: bool = False  # random stroke width and blur of every training batch (with or without augment)
-    precision: str = "auto"  # "auto", "float32" or "bfloat16": see training_dtype()
+    epochs: int = field(default=5, metadata=option("passes over the training images", 1, 10_000))
+    batch_size: int = field(default=256, metadata=option("images per step (larger: faster per image on a CPU)", 1,
+                                                         60_000))
+    lr: float = field(default=0.01, metadata=option("peak learning rate of the one-cycle schedule", 0, 10,
+                                                    open_low=True))
+    warmup: float = field(default=0.1, metadata=option("fraction of the steps rising to the peak lr (one-cycle)", 0,
+                                                       1, open_low=True, open_high=True))
+    weight_decay: float = field(default=0.0, metadata=option("AdamW's decoupled weight decay", 0, 1))
+    label_smoothing: float = field(default=0.1, metadata=option(
+        "share of the target spread over all digits (0.1: 91 %% on the true digit, 1 %% on each other)", 0, 1,
+        open_high=True))
+    schedule: str = field(default="onecycle", metadata=option(
+        "learning-rate schedule: warm up then anneal, or constant", choices=SCHEDULES))
+    val_size: int = field(default=5000, metadata=option("training images held out to pick the best epoch", 1,
+                                                        59_999))
+    seed: int = field(default=0, metadata=option("same seed, same split, same weights (on the CPU)", 0, 2**32 - 1))
+    architecture: str = field(default="lenet5", metadata=option(
+        "network: the modern LeNet-5 or the 1998 one", choices=tuple(ARCHITECTURES)))
+    augment: bool = field(default=False, metadata=option("random affine distortions of every training batch"))
+    strokes: bool = field(default=False, metadata=option(
+        "random stroke width and blur of every training batch (reads photos better)"))
+    precision: str = field(default="auto", metadata=option(
+        "arithmetic of the forward pass (auto: bfloat16 on CPUs built for it; see training_dtype)",
+        choices=PRECISIONS))
 
 
 @dataclass
@@ -67,6 +85,9 @@ class History:
 def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int, fused: bool | None = None):
     """AdamW and its learning-rate schedule (stepped once per batch).
 
+    One-cycle rises for `warmup` of the steps, then anneals; in a short run each phase gets one
+    step at least, and a run of one or two steps keeps the peak rate (nothing to rise and fall in).
+
     The fused AdamW (the default where the device has it) updates every weight in one kernel
     instead of a dozen small ones per tensor: the same arithmetic, measured against the unfused
     step in benchmarks/recipes.py.
@@ -74,11 +95,12 @@ def make_optimizer(model: nn.Module, config: TrainConfig, steps_per_epoch: int, 
     if fused is None:
         fused = next(model.parameters()).device.type in ("cpu", "cuda")
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay, fused=fused)
-    if config.schedule == "onecycle":
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch, pct_start=config.warmup
-        )
-    elif config.schedule == "constant":
+    total = config.epochs * steps_per_epoch
+    if config.schedule == "onecycle" and total >= 3:
+        warmup = min(max(config.warmup, 2 / total), 1 - 1 / total)  # each phase at least one step, however short
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=total,
+                                                        pct_start=warmup)
+    elif config.schedule in SCHEDULES:  # constant, or a run too short to rise and fall: the peak all along
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     else:
         raise LenetError(f"Unknown schedule {config.schedule!r}; choose {', '.join(SCHEDULES)}.")
@@ -113,7 +135,9 @@ def train_one_epoch(
 
     after_step(step) runs after each optimiser step (the benchmarks measure there);
     autocast, if given, is the dtype of the forward pass (see training_dtype); label_smoothing
-    softens the targets of the loss (see TrainConfig).
+    softens the targets of the loss that is minimised (see TrainConfig). The loss returned is
+    the plain cross-entropy, as `evaluate` measures it, so that the two curves compare: the
+    smoothed one cannot fall below its own floor (about 0.5 with 0.1 smoothing).
     """
     model.train()
     total_loss = torch.zeros((), device=device)
@@ -135,7 +159,8 @@ def train_one_epoch(
         if after_step is not None:
             after_step(step)
         # sums stay on the device: reading them every batch would stall a GPU
-        total_loss += loss.detach() * len(y)
+        plain = F.cross_entropy(logits.detach(), y) if label_smoothing else loss.detach()
+        total_loss += plain * len(y)
         correct += (logits.argmax(dim=1) == y).sum()
         seen += len(y)
         if step % 25 == 0 or step == len(bar) - 1:
@@ -282,10 +307,14 @@ def train_model(
     device: torch.device,
     checkpoint_path: str | Path | None = None,
     progress: bool = True,
+    replace_any: bool = True,
 ) -> TrainResult:
-    """The whole recipe, as `lenet train` runs it: data, model, fit, one test at the end."""
+    """The whole recipe, as `lenet train` runs it: data, model, fit, one test at the end.
+
+    Without `replace_any`, a file at `checkpoint_path` that is not a checkpoint is refused (see check_writable).
+    """
     if checkpoint_path:
-        check_writable(checkpoint_path)  # before the data are loaded
+        check_writable(checkpoint_path, replace_any)  # before the data are loaded
     set_seed(config.seed)
     splits = load_splits(Path(data_dir), config.batch_size, config.val_size, config.seed, device)
     model = build_model(config.architecture).to(device)

@@ -1,9 +1,12 @@
 """What the lessons show and check: figures, widgets, and the exercises' self-checks.
 
 These only display and check; the work is done in `learning` and `photos`. Lessons import from
-here: `from lenet_helpers.lessons import check, plot_history`.
+here: `from lenet_helpers.lessons import check, plot_history`. Importing it sizes PyTorch's threads
+to the CPUs the kernel may use (`size_threads`): on a shared server a lesson's kernel takes its
+share, not every core of the machine.
 """
 
+from ..learning.device import size_threads
 from .exercises import check, verify
 from .plotting import (
     plot_class_counts,
@@ -20,6 +23,8 @@ from .plotting import (
 )
 from .quick import quick_run
 from .widgets import display_reader
+
+size_threads()
 
 __all__ = [
     "check", "display_reader", "plot_class_counts", "plot_confusion_matrix", "plot_feature_map_sizes", "plot_history",

@@ -3,6 +3,7 @@
 import io
 import os
 import stat
+import warnings
 from pathlib import Path
 
 import cv2
@@ -80,10 +81,12 @@ def decode(data: bytes, name: str) -> np.ndarray:
     if not data:
         raise ImageError(f"{name} is empty (0 bytes); save or copy the image again.")
     try:
-        image = Image.open(io.BytesIO(data))
-        image.draft(image.mode, (WORK_SIZE, WORK_SIZE))  # JPEG: decode at 1/2..1/8 size, fast and small
-        image = ImageOps.exif_transpose(image)
-        image.load()
+        with warnings.catch_warnings():  # PIL warns of a large image before deciding; the sentence below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.draft(image.mode, (WORK_SIZE, WORK_SIZE))  # JPEG: decode at 1/2..1/8 size, fast and small
+            image = ImageOps.exif_transpose(image)
+            image.load()
     except UnidentifiedImageError:
         raise ImageError(f"{name} is not an image file (PNG, JPEG, ...); check what it holds.") from None
     except Image.DecompressionBombError:
