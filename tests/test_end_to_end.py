@@ -99,7 +99,7 @@ def test_lessons_05_and_06_on_a_pretend_gpu(real_data, course):
     shutil.copytree(repo / "images", course / "images")
     shutil.copytree(repo / "benchmarks" / "results", course / "benchmarks" / "results")
     printed = run_lesson(course, "05_own_handwriting.ipynb", pretend_gpu=True)
-    assert all(f"05.{name}: correct!" in printed for name in ("fitted_width", "sure_and_wrong", "most_needed_step"))
+    assert all(f"05.{name}: correct!" in printed for name in ("fit_into_20", "sure_and_wrong", "most_needed_step"))
     printed = run_lesson(course, "06_going_further.ipynb", pretend_gpu=True)
     assert "augmentation off: validation accuracy" in printed and "06.chosen: correct!" in printed
 

@@ -37,7 +37,7 @@ def test_every_figure_has_titles_and_labels_and_leaves_settings_alone():
         show_maps(torch.randn(6, 5, 5), "filters"),
         plot_feature_map_sizes(layer_table(LeNet5())),
         plot_probabilities([0.1] * 10, title="p"),
-        plot_results([{"name": "a", "seconds": 10, "test_acc": 0.99, "test_acc_std": 0.001}]),
+        plot_results([{"name": "a", "seconds": 10, "val_acc": 0.99, "test_acc": 0.99, "test_acc_std": 0.001}]),
         plot_learning_rates([0.001, 0.01, 0.005, 0.0001], steps_per_epoch=2),
     ]
     for fig in figures:

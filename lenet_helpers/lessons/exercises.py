@@ -23,6 +23,8 @@ class Exercise:
     cases: Callable[[], list[tuple]]  # the arguments it is tried on, made afresh for every check
     decimals: int | None = None  # numbers are rounded to this many decimals first
     unordered: bool = False  # the answer is a collection whose order does not matter
+    reference: Callable | None = None  # the library's own version, when the answer is an image to match
+    close: Callable | None = None  # (answer, the library's) -> whether they match, within a tolerance
 
 
 def normalise(answer, decimals: int | None = None, unordered: bool = False) -> str:
@@ -100,6 +102,82 @@ def _probabilities(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     return logits.softmax(dim=1), _labels(n, seed + 1)
 
 
+def _logits(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    g = _generator(seed)
+    return torch.randn(n, 10, generator=g) * 4, torch.randint(0, 10, (n,), generator=g)
+
+
+def _batch(n: int, seed: int) -> torch.Tensor:
+    """Normalised-looking images: a background of -0.42 with bright strokes."""
+    g = _generator(seed)
+    images = torch.full((n, 1, 28, 28), -0.4242)
+    images[:, :, 6:22, 10:18] += 3.2 * torch.rand(n, 1, 16, 8, generator=g)
+    return images
+
+
+def drawings(seed: int, count: int = 4) -> list[np.ndarray]:
+    """Clean drawings of digits, white ink on black, of several sizes and places: MNIST's recipe's input."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    found = []
+    for shape in range(count):
+        ink = np.zeros((240, 200), np.float32)
+        height, width = int(rng.integers(60, 200)), int(rng.integers(24, 150))
+        top, left = int(rng.integers(0, 240 - height)), int(rng.integers(0, 200 - width))
+        thickness = int(rng.integers(4, 14))
+        corners = np.array([[left, top], [left + width, top], [left + width // 3, top + height]], np.int32)
+        if shape % 4 == 0:  # a 7
+            cv2.polylines(ink, [corners], False, 1.0, thickness, cv2.LINE_AA)
+        elif shape % 4 == 1:  # a 0
+            cv2.ellipse(ink, (left + width // 2, top + height // 2), (width // 2, height // 2), 0, 0, 360, 1.0,
+                        thickness, cv2.LINE_AA)
+        elif shape % 4 == 2:  # a 1
+            cv2.line(ink, (left + width // 2, top), (left + width // 3, top + height), 1.0, thickness, cv2.LINE_AA)
+        else:  # a 4
+            cv2.polylines(ink, [np.array([[left + width * 2 // 3, top + height], [left + width * 2 // 3, top],
+                                          [left, top + height * 2 // 3], [left + width, top + height * 2 // 3]],
+                                         np.int32)], False, 1.0, thickness, cv2.LINE_AA)
+        found.append(np.clip(ink, 0, 1))
+    return found
+
+
+def _fitted(seed: int) -> list[np.ndarray]:
+    from ..photos.mnist_style import fit_digit
+
+    return [fit_digit(ink, ink > 0.05, stroke=False)[0] for ink in drawings(seed)]
+
+
+def same_fit(answer, library: np.ndarray) -> bool:
+    """A digit fitted into 20x20 as the library fits it: the same shape, every pixel within 0.02."""
+    answer = np.asarray(answer, dtype=np.float32)
+    return answer.shape == library.shape and float(np.abs(answer - library).max()) <= 0.02
+
+
+def same_placement(answer, library: np.ndarray) -> bool:
+    """A digit placed in 28x28 as the library places it: the same ink, its centre of mass within 3/4 of a pixel.
+
+    The library moves the digit by fractions of a pixel, a placement by whole pixels is as good.
+    """
+    answer = np.asarray(answer, dtype=np.float32)
+    if answer.shape != (28, 28) or not np.isfinite(answer).all() or answer.sum() <= 0:
+        return False
+    rows, cols = np.indices(answer.shape)
+
+    def centre(image):
+        return np.array([(rows * image).sum(), (cols * image).sum()]) / image.sum()
+
+    same_ink = abs(float(answer.sum()) - float(library.sum())) <= 0.02 * float(library.sum())
+    return same_ink and float(np.abs(centre(answer) - centre(library)).max()) <= 0.75 and \
+        float(np.corrcoef(answer.ravel(), library.ravel())[0, 1]) >= 0.6  # not another image (a transposed one)
+
+
+def _mnist_style():
+    from ..photos import mnist_style
+
+    return mnist_style
+
+
 def _sample_photo(name: str):
     from ..paths import course_file
 
@@ -131,6 +209,10 @@ EXERCISES: dict[str, Exercise] = {
         "work backwards from one pooled value: which convolution outputs does it take the largest of?",
         "neighbouring convolution outputs look at windows one pixel apart: how wide are `pool` such windows together?"),
         lambda: [(5, 2), (3, 2), (5, 3), (1, 2), (7, 1)]),
+    "03.cross_entropy": Exercise("cross_entropy", (
+        "log-softmax first: each row of logits minus its log-sum-exp (logits.logsumexp(dim=1, keepdim=True))",
+        "take each row's entry at its label (log_probs[torch.arange(len(labels)), labels]), average, change the sign"),
+        lambda: [_logits(8, 17), _logits(256, 18), _logits(1, 19)], decimals=4),
     "03.optimiser_steps": Exercise("optimiser_steps", (
         "the optimiser takes one step per batch, not per image",
         "batches in one pass (the last, smaller one counts), times the number of passes"),
@@ -143,6 +225,10 @@ EXERCISES: dict[str, Exercise] = {
         "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
         "zero the diagonal of a copy, find the largest cell, and give its (row, column): row = true digit"),
         lambda: [(m,) for m in _matrices((900, 1000, 500), 6)]),
+    "04.per_digit_accuracy": Exercise("per_digit_accuracy", (
+        "each row holds every test image of one true digit, and its diagonal cell the ones read right",
+        "for each row, the diagonal cell over the row's total: matrix.diagonal() / matrix.sum(dim=1)"),
+        lambda: [(m,) for m in _matrices((900, 1000, 500), 20)], decimals=4),
     "04.weakest_digit": Exercise("weakest_digit", (
         "per_class holds one accuracy per digit, digit 0 first",
         "the digit is the position of the smallest value"),
@@ -151,10 +237,18 @@ EXERCISES: dict[str, Exercise] = {
         "each row of the confusion matrix holds every test image of one true digit",
         "the row's total minus its diagonal cell"),
         lambda: [(m, d) for m, d in zip(_matrices((900, 1000, 500), 8), (3, 0, 9), strict=True)]),
-    "05.fitted_width": Exercise("fitted_width", (
-        "the longer side of the ink becomes the side of MNIST's box; the other keeps the proportion",
-        "which side is the longer one, and by what factor does it shrink (or grow) to become 20?"),
-        lambda: [(240, 180), (100, 100), (30, 90), (7, 5)], decimals=1),
+    "05.fit_into_20": Exercise("fit_into_20", (
+        "crop first: from the first to the last row and column that hold ink (np.nonzero(ink > 0.05))",
+        "the longer side becomes 20 and the other keeps the proportion: cv2.resize(crop, (width, height), "
+        "interpolation=cv2.INTER_AREA), width first"),
+        lambda: [(ink,) for ink in drawings(21)],
+        reference=lambda ink: _mnist_style().fit_digit(ink, ink > 0.05, stroke=False)[0], close=same_fit),
+    "05.centre_in_28": Exercise("centre_in_28", (
+        "the centre of mass is the ink-weighted mean row and column: np.indices gives each pixel's row and column",
+        "paste the digit into np.zeros((28, 28)) at the offset that brings its centre of mass to (14, 14), rounded "
+        "and kept inside the frame"),
+        lambda: [(digit,) for digit in _fitted(22)],
+        reference=lambda digit: _mnist_style().center_by_mass(digit), close=same_placement),
     "05.sure_and_wrong": Exercise("sure_and_wrong", (
         "the largest of an image's ten probabilities is how sure the model is of its answer",
         "count the images where two things hold at once: combine two tensors of True/False with &"),
@@ -168,6 +262,12 @@ EXERCISES: dict[str, Exercise] = {
         "a test error in percent is 100 times (1 minus the test accuracy)",
         "keep the names of the runs whose error is below the one given, in the table's order"),
         lambda: [(_runs(12), 0.95), (_runs(13), 1.2), (_runs(14), 0.5)], unordered=True),
+    "06.shifted": Exercise("shifted", (
+        "torch.roll moves every pixel, but what leaves one side comes back on the other",
+        "roll by (dy, dx) over the last two dimensions, then set the rows and columns that came round to "
+        "images.min(), the background"),
+        lambda: [(_batch(3, 23), 2, 0), (_batch(2, 24), -3, 1), (_batch(4, 25), 0, -2), (_batch(1, 26), 0, 0)],
+        decimals=3),
     "06.chosen": Exercise("chosen", (
         "lesson 1 says on which split a recipe is chosen, and why not on the test split",
         "among the runs named, the one with the highest validation accuracy; the test column plays no part"),
@@ -189,6 +289,8 @@ def _tried(name: str, function) -> bool:
         raise TypeError(f"{name}: check takes your function {exercise.function} itself (no brackets after its "
                         "name), not a value it gave.")
     try:
+        if exercise.reference is not None:
+            return all(exercise.close(function(*case), exercise.reference(*case)) for case in exercise.cases())
         return outputs_digest(exercise, function) == DIGESTS.get(name)
     except NotImplementedError:
         raise NotAnswered from None
@@ -246,14 +348,16 @@ DIGESTS = {
     "02.conv_parameters": "c3fc63528f9399f8aa807ea116884259f6f530d2008f37530399d2f596d53f92",
     "02.fc1_inputs": "a739cdcfdbaf1faa69dc89fc562cda3d9ff91bacb424cd3329370ffb367c5365",
     "02.receptive_field": "f5387e1a2570714c82ea2152502dd9d56a198f64b0f1d6d6dcc71250459c6468",
+    "03.cross_entropy": "bc32332a7f58cc20087a76cf55cab1c5fe62f54ab0e3d36dc2d9eb0237ad1ef9",
     "03.optimiser_steps": "977569d04629f908d2b4b0867aac69c57ceb372ba6c66621981418f2fa3aaae1",
     "03.best_epoch": "82118335086e278a1d914beb4e11c66c8cf1acea42b009023a375f5b1f4a4cb3",
     "04.most_confused": "803e8f99cd25233f6cb8e7fc73842556f39708be56aa87906cfe1bfd5a76b9be",
+    "04.per_digit_accuracy": "80c37ec35672f1ac32c1b86fe6033d7c98621ffd823cadc5b97602b596c83236",
     "04.weakest_digit": "b921087507d0b86db2eb7392a8812383c38b7fca9c1a3054a86ae78301e402f7",
     "04.mistakes_of": "f31729abc99cc8b852a24580af7fdff53184859cdcf7270bd453b9f0f1040806",
-    "05.fitted_width": "24dd67325b5eca96e7704ad580d6ebd5e75e97e6d28d6a9c816ee9ba18a92dcf",
     "05.sure_and_wrong": "6ecfa1479a666bd27f5702eeefd72b350c7a404003b685e62cbd66a75dba91e4",
     "05.most_needed_step": "b12aa246f6f87b43172b6d57a1c4c6b13b9878fc4ba093ee32bb3c86b810d399",
     "06.beating": "cf66dce16c7f23c1fb718f502036e806483c02ef82f93d956e7433b763cdd418",
+    "06.shifted": "a7362867ba780f7c455ab9a97a41681d7512ec66858f398e46b22e655ce63dbf",
     "06.chosen": "391e5e7d5daab67d6a893be8db8a0094ecae3132a7fe052727f7ec3a0538638a",
 }
