@@ -210,8 +210,10 @@ EXERCISES: dict[str, Exercise] = {
         "neighbouring convolution outputs look at windows one pixel apart: how wide are `pool` such windows together?"),
         lambda: [(5, 2), (3, 2), (5, 3), (1, 2), (7, 1)]),
     "03.cross_entropy": Exercise("cross_entropy", (
-        "log-softmax first: each row of logits minus its log-sum-exp (logits.logsumexp(dim=1, keepdim=True))",
-        "take each row's entry at its label (log_probs[torch.arange(len(labels)), labels]), average, change the sign"),
+        "work in logs, a row at a time: the log of a probability is the logit minus the log of the sum of the "
+        "row's exponentials",
+        "then one entry per row, the one at its label: index the rows with 0, 1, 2, ... and the columns with the "
+        "labels, in one step; average, and change the sign"),
         lambda: [_logits(8, 17), _logits(256, 18), _logits(1, 19)], decimals=4),
     "03.optimiser_steps": Exercise("optimiser_steps", (
         "the optimiser takes one step per batch, not per image",
@@ -223,11 +225,12 @@ EXERCISES: dict[str, Exercise] = {
         lambda: [(curve,) for curve in _accuracies((30, 5, 12, 1), 5)]),
     "04.most_confused": Exercise("most_confused", (
         "the diagonal of the confusion matrix holds the right answers; the mistakes are elsewhere",
-        "zero the diagonal of a copy, find the largest cell, and give its (row, column): row = true digit"),
+        "zero the diagonal of a copy and find its largest cell; argmax gives its place in the flattened matrix, "
+        "and divmod(place, 10) its (row, column): row = true digit"),
         lambda: [(m,) for m in _matrices((900, 1000, 500), 6)]),
     "04.per_digit_accuracy": Exercise("per_digit_accuracy", (
         "each row holds every test image of one true digit, and its diagonal cell the ones read right",
-        "for each row, the diagonal cell over the row's total: matrix.diagonal() / matrix.sum(dim=1)"),
+        "an accuracy is the right answers over all the answers: for each digit, which two numbers of its row?"),
         lambda: [(m,) for m in _matrices((900, 1000, 500), 20)], decimals=4),
     "04.weakest_digit": Exercise("weakest_digit", (
         "per_class holds one accuracy per digit, digit 0 first",
@@ -239,8 +242,8 @@ EXERCISES: dict[str, Exercise] = {
         lambda: [(m, d) for m, d in zip(_matrices((900, 1000, 500), 8), (3, 0, 9), strict=True)]),
     "05.fit_into_20": Exercise("fit_into_20", (
         "crop first: from the first to the last row and column that hold ink (np.nonzero(ink > 0.05))",
-        "the longer side becomes 20 and the other keeps the proportion: cv2.resize(crop, (width, height), "
-        "interpolation=cv2.INTER_AREA), width first"),
+        "the longer side becomes 20 and the other keeps the proportion, rounded; OpenCV's resize wants the new "
+        "size as (width, height), width first"),
         lambda: [(ink,) for ink in drawings(21)],
         reference=lambda ink: _mnist_style().fit_digit(ink, ink > 0.05, stroke=False)[0], close=same_fit),
     "05.centre_in_28": Exercise("centre_in_28", (
