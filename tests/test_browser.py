@@ -3,8 +3,9 @@
 nbval runs the kernels only; this test sees what a student sees. On a copy of the lessons (so
 nothing in notebooks/ is touched), with LENET_QUICK=1 (a path students take too), it checks
 that every code cell ran without an error, that tqdm's bars rendered as widgets and the
-figures as images, and that lesson 05's upload widget reads a photo given through the file
-chooser. Skipped, saying why, without Playwright, a Chromium or the real MNIST.
+figures as images, that lesson 05's upload widget reads a photo given through the file
+chooser, and that its drawing pad reads three digits drawn with the mouse, and empties on Clear.
+Skipped, saying why, without Playwright, a Chromium or the real MNIST.
 """
 
 import json
@@ -135,5 +136,40 @@ def test_lesson_runs_in_jupyterlab(lesson, jupyterlab, browser):
                 page.locator(".jp-OutputArea-output button", has_text="Upload a digit").click()
             chooser.value.set_files(str(PHOTO))
             page.get_by_text(f"{PHOTO.name}: the model reads 3").wait_for(timeout=60_000)
+            draw_digits_on_the_pad(page)
     finally:
         page.close()
+
+
+# Digits as a student draws them with the mouse, in the pad's pixels (280 x 280): one list of points a stroke
+DRAWN = {
+    "1": [[(150, 50), (140, 150), (132, 240)]],
+    "7": [[(70, 60), (150, 56), (215, 60), (180, 130), (150, 190), (128, 245)]],
+    "0": [[(140, 45), (95, 70), (75, 140), (95, 215), (140, 240), (185, 215), (205, 140), (185, 70), (140, 45)]],
+}
+
+
+def draw_digits_on_the_pad(page) -> None:
+    """Lesson 05's drawing pad: three digits drawn with the mouse, each read right on screen; Clear empties it."""
+    pad = page.locator(".jp-OutputArea-output").filter(has=page.locator("canvas")).filter(
+        has=page.get_by_role("button", name="Clear")).last
+    canvas, verdict = pad.locator("canvas").first, pad.get_by_text("the model reads")
+    verdict.wait_for(timeout=60_000)  # the 7 the pad starts with
+    for digit, strokes in DRAWN.items():
+        pad.get_by_role("button", name="Clear").click()
+        pad.get_by_text("draw a digit on the pad").wait_for(timeout=30_000)
+        box = canvas.bounding_box()
+        scale = box["width"] / 280
+        for stroke in strokes:
+            x, y = stroke[0]
+            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
+            page.mouse.down()
+            for x, y in stroke[1:]:
+                page.mouse.move(box["x"] + x * scale, box["y"] + y * scale, steps=8)
+            page.mouse.up()
+        pad.get_by_text(f"the model reads {digit} ").wait_for(timeout=30_000)
+    pad.get_by_role("button", name="Clear").click()
+    pad.get_by_text("draw a digit on the pad").wait_for(timeout=30_000)
+    lit = canvas.evaluate("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; "
+                          "let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }")
+    assert lit == 0, "Clear left ink on the pad"

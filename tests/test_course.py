@@ -92,7 +92,7 @@ def test_init_replaces_nothing_without_force_and_keeps_the_gradebook(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(LenetError, match="is a file, not a folder"):
         init_course(tmp_path / "file", NOTEBOOKS, COURSE)
-    with pytest.raises(LenetError, match="needs images of the course folder"):
+    with pytest.raises(LenetError, match="needs images and benchmarks/results/doubt.json from the course folder"):
         init_course(tmp_path / "elsewhere", NOTEBOOKS, None)
 
 

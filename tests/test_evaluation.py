@@ -50,5 +50,6 @@ def test_flat_probabilities_are_doubtful():
 
     from lenet_helpers.photos.reading import unsure
 
-    assert unsure(torch.tensor([0.05] * 8 + [0.35, 0.25])) == ["the model is unsure (8: 35%, 9: 25%)"]
+    assert unsure(torch.tensor([0.05] * 8 + [0.35, 0.25])) == ["the model is not sure enough (8: 35%, 9: 25%)"]
+    assert unsure(torch.tensor([0.0] * 8 + [0.03, 0.97])) == ["the model is not sure enough (9: 97%, 8: 3%)"]
     assert unsure(torch.tensor([0.0] * 9 + [1.0])) == []

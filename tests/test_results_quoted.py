@@ -162,3 +162,33 @@ def test_readme_class_load_table_comes_from_its_results_file():
         for sized in (True, False):
             assert f"{rows[(students, sized)]['slowest_over_fair_share']:.2f}" in section
     assert f"about {saved['students_per_core_within_5_minutes']:.0f}" in section and saved["epochs"] == 5
+
+
+def test_the_doubt_figures_come_from_the_results_file():
+    section = doc("handwriting.md")
+    section = section[section.index("**Doubt**"):section.index("**Drawn digits**")]
+    doubt = results("doubt.json")
+    assert f"T = {doubt['temperature']}" in section and f", {doubt['threshold']}." in section
+    for name, label in (("photos", "photos"), ("drawn digits", "drawn digits")):
+        row = next(line for line in section.splitlines() if line.startswith(f"| {label} ("))
+        figures = doubt["sets"][name]
+        assert f"({figures['images']:,}, {figures['wrong']} wrong)" in row
+        now, before = figures["at_threshold"], figures["before (uncalibrated, below 0.6)"]
+        for figure in (f"{100 * now['wrong_warned']:.1f} % ({100 * before['wrong_warned']:.1f} % before)",
+                       f"{100 * now['right_warned']:.1f} % ({100 * before['right_warned']:.1f} % before)",
+                       f"{100 * now['wrong_when_sure']:.2f} %"):
+            assert figure in row, f"docs/handwriting.md's {label} row lacks {figure} of doubt.json"
+        assert now["wrong_warned"] >= doubt["goal"]["wrong_warned_at_least"]
+        assert now["right_warned"] <= doubt["goal"]["right_warned_at_most"]
+
+
+def test_the_drawn_digit_figures_come_from_the_results_file():
+    section = doc("handwriting.md")
+    section = section[section.index("**Drawn digits**"):section.index("The sample images in `images/`")]
+    drawn = results("drawn-avx512-bf16.json")
+    assert "AVX512_BF16" in drawn["machine"].upper() and f"{drawn['digits']:,} MNIST test digits" in section
+    for name, accuracy in drawn["per_width"].items():
+        assert f"| {name} | {100 * accuracy:.1f} % |" in section, f"the row {name!r} is stale"
+    assert f"| overall | **{100 * drawn['overall']:.1f} %** |" in section
+    timing = drawn["milliseconds_to_reading"]
+    assert f"median {timing['median']} ms, 95th percentile {timing['p95']} ms" in section

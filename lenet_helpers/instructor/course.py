@@ -25,7 +25,7 @@ CODE_STUB = 'raise NotImplementedError("Exercise: write this function\'s body, t
 TEXT_STUB = "YOUR ANSWER HERE"
 # what a lesson reads beside it, from the course folder: (lesson, path in the course)
 LESSON_FILES = {
-    "05_own_handwriting": ["images"],
+    "05_own_handwriting": ["images", "benchmarks/results/doubt.json"],
     "06_going_further": ["benchmarks/results/accuracy.json"],
 }
 
@@ -93,8 +93,8 @@ def init_course(root: Path, notebooks: Path, course_root: Path | None, data_dir:
         if lesson in sources:
             missing = [name for name in needed if course_root is None or not (course_root / name).exists()]
             if missing:
-                raise LenetError(f"Lesson {lesson} needs {', '.join(missing)} of the course folder, which is not here; "
-                                 "run lenet course init inside the course folder.")
+                raise LenetError(f"Lesson {lesson} needs {' and '.join(missing)} from the course folder, which is not "
+                                 "here; run lenet course init inside the course folder.")
             files[lesson] = [(course_root / name, name) for name in needed]
     if root.exists() and not root.is_dir():
         raise LenetError(f"{root} is a file, not a folder; choose a folder for the course.")

@@ -22,7 +22,7 @@ from .model import ARCHITECTURES, architecture_name, build_model
 
 FORMAT = "lenet-helpers-checkpoint"
 BUNDLED_WEIGHTS = "lenet5_mnist.pt"
-BUNDLED_SHA256 = "998f3eacae5cf9a3b6cc87c35267d7cd37f75eff686b625a8dc43489a9fadf7e"  # checked on every load
+BUNDLED_SHA256 = "30dfbc1f713514cf7e79019f88777e619baedf243a0724f7ce533f60d0a5b273"  # checked on every load
 
 
 def bundled_weights_path() -> Path:
@@ -255,6 +255,7 @@ def load_model(
         raise CheckpointError(
             f"Cannot put the model on device {device!r} ({reason}); use 'cpu' or get_device()."
         ) from None
+    model.temperature = float(checkpoint.get("metrics", {}).get("temperature", 1.0))  # calibration.py
     info = {k: v for k, v in checkpoint.items() if k != "state_dict"}
     info["path"] = str(path)
     return model, info

@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from ..errors import LenetError, TrainingError
 from .augment import random_affine, random_strokes
+from .calibration import fit_temperature
 from .checkpoint import check_writable, previous_path, save_checkpoint
 from .data import load_splits
 from .device import PRECISIONS, set_seed, training_dtype
@@ -323,9 +324,11 @@ def train_model(
     if history.interrupted:
         return TrainResult(model, history, float("nan"), float("nan"))
     test_loss, test_acc = evaluate(model, splits.test, device)
+    model.temperature = fit_temperature(*predict(model, splits.val, device))  # on validation images, never test
     if checkpoint_path:
         best = history.best_epoch
         metrics = {"val_acc": history.best_val_acc, "val_loss": history.val_loss[best - 1], "epoch": best,
-                   "test_acc": test_acc, "test_loss": test_loss, "seconds": sum(history.seconds)}
+                   "test_acc": test_acc, "test_loss": test_loss, "seconds": sum(history.seconds),
+                   "temperature": model.temperature}
         _save(history, checkpoint_path, model, config, metrics, f"the best epoch ({best})")  # with its test score
     return TrainResult(model, history, test_loss, test_acc)

@@ -7,10 +7,12 @@ share, not every core of the machine.
 """
 
 from ..learning.device import size_threads
+from .drawing import SEVEN, Drawing, drawing_pad
 from .exercises import check, verify
 from .plotting import (
     plot_class_counts,
     plot_confusion_matrix,
+    plot_doubt,
     plot_feature_map_sizes,
     plot_history,
     plot_learning_rates,
@@ -27,7 +29,7 @@ from .widgets import display_reader
 size_threads()
 
 __all__ = [
-    "check", "display_reader", "plot_class_counts", "plot_confusion_matrix", "plot_feature_map_sizes", "plot_history",
-    "plot_learning_rates", "plot_per_class", "plot_probabilities", "plot_results", "quick_run", "show_digits",
-    "show_maps", "show_preparation", "verify",
+    "SEVEN", "Drawing", "check", "display_reader", "drawing_pad", "plot_class_counts", "plot_confusion_matrix",
+    "plot_doubt", "plot_feature_map_sizes", "plot_history", "plot_learning_rates", "plot_per_class",
+    "plot_probabilities", "plot_results", "quick_run", "show_digits", "show_maps", "show_preparation", "verify",
 ]

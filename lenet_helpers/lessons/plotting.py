@@ -236,3 +236,23 @@ def plot_results(results: Sequence[dict]):
                title="What each change buys, on the validation images")
         fig.tight_layout()
     return fig
+
+
+def plot_doubt(report: dict):
+    """How often a reading is wrong when the model is sure: risk against coverage, for each set of images."""
+    with _projector():
+        fig, ax = plt.subplots(figsize=(9, 5))
+        for (name, summary), colour in zip(report["sets"].items(), (COLORS["val"], COLORS["train"]), strict=False):
+            rows, accuracy = report["curves"][name], summary["accuracy"]
+            trusted = [100 * ((1 - r["right_warned"]) * accuracy + (1 - r["wrong_warned"]) * (1 - accuracy))
+                       for r in rows]
+            ax.plot(trusted, [100 * r["wrong_when_sure"] for r in rows], "o-", markersize=3, color=colour,
+                    label=f"{name}: {summary['images']:,}")
+            chosen = summary["at_threshold"]
+            at = 100 * ((1 - chosen["right_warned"]) * accuracy + (1 - chosen["wrong_warned"]) * (1 - accuracy))
+            ax.plot([at], [100 * chosen["wrong_when_sure"]], "s", markersize=10, color=colour)
+        ax.set(xlabel="readings given without a warning (%)", ylabel="wrong among them (%)",
+               title=f"How often is the model wrong when it is sure? (square: warning below {report['threshold']:.0%})")
+        ax.legend()
+        fig.tight_layout()
+    return fig
