@@ -412,3 +412,17 @@ def test_no_library_warning_comes_before_the_sentence(tmp_path):
         with pytest.raises(CheckpointError):
             load_model(tmp_path / "old.pt")
     assert not [w for w in caught if "DecompressionBomb" in str(w.category) or "pickle" in str(w.message)]
+
+
+def test_a_grid_of_dots_is_never_read_without_doubt(tmp_path, capsys):
+    import cv2
+
+    grid = np.full((280, 280), 255, np.uint8)
+    for y in range(30, 260, 30):
+        for x in range(30, 260, 30):
+            cv2.circle(grid, (x, y), 5, 0, -1)
+    cv2.imwrite(str(tmp_path / "dots.png"), grid)
+    assert main(["predict", "--json", "--weights", str(bundled_weights_path()), str(tmp_path / "dots.png")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    result = result[0] if isinstance(result, list) else result
+    assert result["warnings"] and result["warning"]
