@@ -200,6 +200,7 @@ def test_student_copy_into_a_file_is_one_sentence(where, tmp_path, capsys):
     assert (tmp_path / "f").read_text() == "x"
 
 
+@pytest.mark.filterwarnings("ignore:Cell is missing an id field")  # the bare notebook is the point
 def test_a_cell_without_metadata_is_copied(tmp_path):
     folder = tmp_path / "src"
     folder.mkdir()

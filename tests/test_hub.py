@@ -90,8 +90,13 @@ async def run_cells(url: str, token: str, cells: list[str]) -> list[dict]:
     return results
 
 
+SERVERS_OWN = (".npm/", ".jupyter/", ".local/share/jupyter/")  # what a student's running server writes in its home
+
+
 def snapshot(folder: Path) -> dict[str, float]:
-    return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+    """Every file's modification time, but a running server's own housekeeping (its runtime files, npm's log)."""
+    files = {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+    return {name: mtime for name, mtime in files.items() if not name.startswith(SERVERS_OWN)}
 
 
 @pytest.fixture
