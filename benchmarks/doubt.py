@@ -31,7 +31,7 @@ from lenet_helpers.learning.calibration import fit_temperature
 from lenet_helpers.learning.checkpoint import load_model
 from lenet_helpers.learning.data import ensure_mnist, find_data_dir, load_mnist, load_splits
 from lenet_helpers.learning.evaluation import predict
-from lenet_helpers.lessons.drawing import Drawing
+from lenet_helpers.lessons.drawing import Drawing, prepare_drawing
 from lenet_helpers.photos.pipeline import prepare
 
 THRESHOLDS = [round(t, 3) for t in np.concatenate([np.arange(0.30, 0.90, 0.05), np.arange(0.90, 0.999, 0.005),
@@ -41,10 +41,14 @@ LEAST_WRONG_WARNED = 0.80  # the goal: the share of wrong answers a warning shou
 
 
 def prepared(job) -> tuple[np.ndarray, list[str]]:
-    """One photo or drawing through `prepare`: its 28x28 pixels and the preparation's own doubts."""
-    data, polarity = job
+    """One photo through `prepare`, or a drawing through the pad's: its 28x28 pixels and the preparation's doubts."""
     try:
-        result = prepare(data, polarity=polarity)
+        if isinstance(job, Drawing):
+            result = prepare_drawing(job)
+            if result is None:
+                return np.zeros((28, 28), np.float32), ["no digit on the pad"]
+        else:
+            result = prepare(job[0], polarity=job[1])
         return result.pixels, result.warnings
     except ImageError as error:
         return np.zeros((28, 28), np.float32), [str(error)]
@@ -80,7 +84,7 @@ def curve(read: dict, key: str = "top") -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-level", type=int, default=100, help="photos per condition level")
-    parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits drawn on the pad")
+    parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits drawn on the pad in each width")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -97,13 +101,13 @@ def main() -> int:
     with multiprocessing.get_context("spawn").Pool(args.workers, initializer=start_worker) as pool:
         photos, truth, _, _ = photograph_all(pool, images, test_labels, args.per_level, 0)
         sets = {"photos": readings(pool, [(p, "auto") for p in photos], truth, model, norm, temperature)}
-        chosen = rng.choice(len(test_labels), args.digits, replace=False)
-        drawings, drawn_truth = [], []
-        for width in WIDTHS.values():
-            for index in chosen:
+        chosen = rng.choice(len(test_labels), (len(WIDTHS), args.digits), replace=False)  # other digits each width:
+        drawings, drawn_truth = [], []  # the pad's input does not depend on the width, the same digit would repeat
+        for width, digits in zip(WIDTHS.values(), chosen, strict=True):
+            for index in digits:
                 size = int(rng.choice(PADS))
                 strokes = on_the_pad(skeleton_strokes(images[index].numpy()), size, rng)
-                drawings.append((Drawing(strokes, size, width * size / 280).image(), "light-on-dark"))
+                drawings.append(Drawing(strokes, size, width * size / 280))
                 drawn_truth.append(int(test_labels[index]))
         sets["drawn digits"] = readings(pool, drawings, drawn_truth, model, norm, temperature)
     curves = {name: curve(read) for name, read in sets.items()}

@@ -189,6 +189,13 @@ def test_the_drawn_digit_figures_come_from_the_results_file():
     assert "AVX512_BF16" in drawn["machine"].upper() and f"{drawn['digits']:,} MNIST test digits" in section
     for name, accuracy in drawn["per_width"].items():
         assert f"| {name} | {100 * accuracy:.1f} % |" in section, f"the row {name!r} is stale"
-    assert f"| overall | **{100 * drawn['overall']:.1f} %** |" in section
+    photo = drawn["ablation_prepared_as_a_photo"]
+    for name, accuracy in drawn["per_width"].items():
+        assert f"| {name} | {100 * accuracy:.1f} % | {100 * photo['per_width'][name]:.1f} % |" in section
+    assert f"| overall | **{100 * drawn['overall']:.1f} %** | {100 * photo['overall']:.1f} % |" in section
+    pen = drawn["pen"]
+    assert f"median {pen['mnist_training_median']} on 3,000 training digits, {pen['pad_median']} on" in section
+    for value, accuracy in drawn["pen_sweep"].items():
+        assert f"{value}: {100 * accuracy:.1f} %" in " ".join(section.split()), f"the pen {value} is stale"
     timing = drawn["milliseconds_to_reading"]
     assert f"median {timing['median']} ms, 95th percentile {timing['p95']} ms" in section

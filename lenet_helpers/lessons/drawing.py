@@ -1,11 +1,13 @@
 """A drawing pad for lesson 05 (ipycanvas): draw a digit with a mouse, a pen or a finger, see it read.
 
-After each stroke the drawing goes through the same MNIST-style preparation as a photo (`prepare`:
-crop, fit into 20x20, centre by mass, stroke width) and the model reads it: the prepared 28x28
-image, the ten probabilities as bars and the doubt, beside the pad. The strokes are kept as points
-and drawn here, not read back from the browser, so the reading is the same with or without a
-browser: where none is attached (nbval, a notebook turned into HTML) the pad shows the reading of
-the drawing it starts with.
+After each stroke the drawing goes through MNIST's recipe (`prepare_drawing`) and the model reads
+it: the prepared 28x28 image, the ten probabilities as bars and the doubt, beside the pad. A pad's
+strokes need none of a photo's cleaning (no paper, light or specks), and because the strokes
+themselves are known, their width need not be measured and corrected from pixels as a photo's is:
+they are drawn again with MNIST's pen for the digit's size. The strokes are kept as points and
+drawn here, not read back from the browser, so the reading is the same with or without a browser:
+where none is attached (nbval, a notebook turned into HTML) the pad shows the reading of the
+drawing it starts with.
 """
 
 from dataclasses import dataclass, field
@@ -13,12 +15,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ..errors import ImageError
-from ..photos.pipeline import prepare
+from ..learning.data import MNIST_MEAN, MNIST_STD
+from ..photos.mnist_style import center_by_mass, fit_digit, to_tensor
+from ..photos.pipeline import Prepared
 from ..photos.reading import Prediction, classify
 
 PAD = 280  # the pad's side in pixels: ten times MNIST's
 PEN = 18  # the stroke's width in pixels of the pad: a marker, about what a mouse draws comfortably
+MNIST_PEN = 0.118  # the redrawn stroke over the ink's longer side that gives MNIST's stroke (benchmarks/drawn.py)
 SEVEN = [[(70, 62), (210, 58), (205, 75), (150, 160), (118, 235)], [(115, 150), (185, 145)]]  # shown until you draw
 
 
@@ -30,30 +34,68 @@ class Drawing:
     size: int = PAD
     width: float = PEN
 
-    def image(self) -> np.ndarray:
-        """The drawing as MNIST's digits are: white ink on black, round-ended strokes, anti-aliased."""
-        picture = np.zeros((self.size, self.size), np.uint8)
-        thickness = max(1, round(self.width))
+    def image(self, supersample: int = 4) -> np.ndarray:
+        """The drawing as MNIST's digits are: white ink on black, round-ended strokes `width` wide, anti-aliased.
+
+        Every pixel within half the width of a stroke's centre line is ink, decided on a grid
+        `supersample` times finer and averaged: the width is exact to a fraction of a pixel
+        (OpenCV's thick lines come only in steps of two pixels).
+        """
+        fine = self.size * supersample
+        centre_lines = np.full((fine, fine), 255, np.uint8)
         for stroke in self.strokes:
-            points = np.round(np.asarray(stroke, np.float64) * 16).astype(np.int32)  # 4 bits of sub-pixel position
-            if len(points) == 1:
-                cv2.circle(picture, tuple(points[0]), max(1, thickness // 2) * 16, 255, -1, cv2.LINE_AA, shift=4)
-            else:
-                cv2.polylines(picture, [points], False, 255, thickness, cv2.LINE_AA, shift=4)
-                for end in (points[0], points[-1]):  # round ends, as a pen leaves
-                    cv2.circle(picture, tuple(end), max(1, thickness // 2) * 16, 255, -1, cv2.LINE_AA, shift=4)
-        return picture
+            points = np.asarray(stroke, np.float64).reshape(-1, 2) * supersample + (supersample - 1) / 2
+            points = np.round(points * 16).astype(np.int32)  # 4 bits of sub-pixel position
+            cv2.polylines(centre_lines, [points], False, 0, 1, cv2.LINE_8, shift=4)
+            cv2.circle(centre_lines, tuple(points[0]), 0, 0, -1, cv2.LINE_8, shift=4)  # a single point: a dot
+        distance = cv2.distanceTransform(centre_lines, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+        ink = (distance <= self.width * supersample / 2).astype(np.float32)
+        return np.round(255 * cv2.resize(ink, (self.size, self.size), interpolation=cv2.INTER_AREA)).astype(np.uint8)
+
+
+def with_mnist_pen(drawing: Drawing, pen: float = MNIST_PEN, side: int = 112) -> Drawing | None:
+    """The strokes drawn again with MNIST's pen: `side` pixels across, the stroke `pen` of the ink's longer side.
+
+    MNIST_PEN is chosen so that the prepared drawings' strokes measure as MNIST's training digits'
+    do (the median of ink over skeleton length, over the ink's longer side); fitting into 20x20
+    adds grey edges, so it is a little under that median. None for a tap (the strokes span less
+    than the pad's own pen): no digit to read yet.
+    """
+    points = np.array([point for stroke in drawing.strokes for point in stroke], np.float64).reshape(-1, 2)
+    if len(points) == 0:
+        return None
+    low = points.min(axis=0)
+    extent = float((points.max(axis=0) - low).max())
+    if extent < drawing.width:
+        return None
+    width = pen / (1 - pen) * side  # the ink's longer side is the strokes' extent plus one pen
+    margin = width / 2 + 2
+    scale = side / extent
+    strokes = [[tuple((np.asarray(point) - low) * scale + margin) for point in stroke] for stroke in drawing.strokes]
+    return Drawing(strokes, int(np.ceil(side + 2 * margin)), width)
+
+
+def prepare_drawing(drawing: Drawing, mean: float = MNIST_MEAN, std: float = MNIST_STD,
+                    pen: float = MNIST_PEN) -> Prepared | None:
+    """MNIST's recipe on a drawing: redrawn with MNIST's pen, cropped, fitted into 20x20, centred by mass in 28x28.
+
+    None while there is no digit to read (an empty pad, a tap).
+    """
+    redrawn = with_mnist_pen(drawing, pen)
+    if redrawn is None:
+        return None
+    picture = redrawn.image()
+    ink = picture.astype(np.float32) / 255
+    mask = ink > 0.05
+    digit, box = fit_digit(ink, mask, stroke=False)
+    pixels = center_by_mass(digit)
+    return Prepared("your drawing", picture, ink, False, ink, mask, box, digit, pixels, to_tensor(pixels, mean, std))
 
 
 def read_drawing(model, drawing: Drawing, normalization: dict | None = None) -> Prediction | None:
-    """The model's reading of a drawing, prepared as a photo is; None while the pad is empty."""
-    if not drawing.strokes:
-        return None
-    try:
-        prepared = prepare(drawing.image(), polarity="light-on-dark", name="your drawing", **(normalization or {}))
-    except ImageError:  # a dot too small to be ink
-        return None
-    return classify(model, [prepared])[0]
+    """The model's reading of a drawing prepared by MNIST's recipe; None while there is no digit to read."""
+    prepared = prepare_drawing(drawing, **(normalization or {}))
+    return None if prepared is None else classify(model, [prepared])[0]
 
 
 def bars(probabilities: list[float]) -> str:
@@ -133,7 +175,9 @@ class DrawingPad:
 
     def redraw(self) -> None:
         """The canvas from the strokes: black, white ink."""
-        with self._hold():
+        from ipycanvas import hold_canvas
+
+        with hold_canvas():
             self.canvas.fill_style = "black"
             self.canvas.fill_rect(0, 0, self.drawing.size, self.drawing.size)
             self.canvas.stroke_style, self.canvas.fill_style = "white", "white"
@@ -143,11 +187,6 @@ class DrawingPad:
                     self.canvas.fill_circle(*stroke[0], self.drawing.width / 2)
                 else:
                     self.canvas.stroke_lines(stroke)
-
-    def _hold(self):
-        from ipycanvas import hold_canvas
-
-        return hold_canvas(self.canvas)
 
     def update(self) -> Prediction | None:
         """Read the drawing and show the reading; the prediction, or None while the pad is empty."""

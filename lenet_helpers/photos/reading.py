@@ -10,7 +10,7 @@ from .pipeline import Prepared, Source, prepare, prepare_number
 
 # A calibrated top probability under this is reported as doubtful: chosen by benchmarks/doubt.py on the
 # handwriting benchmark's photos and on drawn digits, the highest that warns about at most 10 % of the
-# right readings (there: 9.9 % and 9.3 %), which warns about 91 % and 90 % of the wrong ones.
+# right readings on both (what it then catches of the wrong ones: benchmarks/results/doubt.json).
 UNSURE_BELOW = 0.985
 
 
