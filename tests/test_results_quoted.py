@@ -199,3 +199,20 @@ def test_the_drawn_digit_figures_come_from_the_results_file():
         assert f"{value}: {100 * accuracy:.1f} %" in " ".join(section.split()), f"the pen {value} is stale"
     timing = drawn["milliseconds_to_reading"]
     assert f"median {timing['median']} ms, 95th percentile {timing['p95']} ms" in section
+
+
+def test_each_ablation_row_and_its_whole_number_levels_come_from_the_results_file():
+    """Each row of the ablation table is its run, in the file's order: the overall figure, the samples read, and
+    every 'A -> B %' a level of that run read (A with all steps, B without the step), as whole percentages."""
+    section = doc("handwriting.md")
+    section = section[section.index("**Ablations**"):]
+    rows = [line for line in section.splitlines() if line.startswith(("| all steps |", "| without ", "| a plain "))]
+    runs = results("handwriting.json")["runs"]
+    assert len(rows) == len(runs), "the ablation table and handwriting.json's runs differ in number"
+    every = runs["all steps"]["cells"]
+    for row, (name, run) in zip(rows, runs.items(), strict=True):
+        assert f"| {100 * run['overall']:.2f} %" in row, f"the row for {name!r} is stale: {row}"
+        assert row.rstrip(" |").endswith(f"{run['samples']}/38"), f"the samples of {name!r} are stale"
+        for before, after in re.findall(r"(\d+) → (\d+) %", row):
+            assert any(round(100 * every[level]) == int(before) and round(100 * read) == int(after)
+                       for level, read in run["cells"].items()), f"no level of {name!r} reads {before} → {after} %"
