@@ -65,3 +65,34 @@ def test_the_pad_reads_a_stroke_drawn_with_the_pointer_and_clear_and_undo_take_i
     pad.end()
     pad.undo()
     assert pad.drawing.strokes and len(pad.drawing.strokes) == 1 and "reads <b>1</b>" in pad.verdict.value
+
+
+def test_an_empty_stroke_or_points_that_are_not_numbers_are_left_out():
+    line = [(100, 50), (100, 230)]
+    expected = prepare_drawing(Drawing([line])).pixels
+    for strokes in ([[], line], [line, [(float("nan"), 80)]], [[*line, (float("inf"), 150)]]):
+        assert np.array_equal(prepare_drawing(Drawing(strokes)).pixels, expected), strokes
+    assert prepare_drawing(Drawing([[(float("nan"), 1.0)]])) is None
+    assert prepare_drawing(Drawing([[(100, 100)]], width=0)) is None
+
+
+def test_a_stroke_that_is_not_points_is_one_sentence():
+    with pytest.raises(ValueError, match=r"^A stroke is a list of \(x, y\) points"):
+        prepare_drawing(Drawing([[(1, 2, 3), (4, 5, 6)]]))
+
+
+def test_clear_or_undo_in_the_middle_of_a_stroke_ends_it():
+    model, info = load_model()
+    pad = DrawingPad(model, info["normalization"], SEVEN)
+    pad.start(140, 50)
+    pad.clear()
+    pad.extend(140, 230)  # the pointer still moving after Clear draws nothing
+    pad.end()
+    assert pad.drawing.strokes == [] and pad.text() == "The pad is empty: draw a digit."
+    pad.start(140, 30)
+    pad.extend(141, 250)
+    pad.end()
+    pad.start(50, 50)
+    pad.undo()
+    pad.extend(230, 230)
+    assert pad.drawing.strokes == [[(140, 30), (141, 250)]]

@@ -30,7 +30,7 @@ SEVEN = [[(70, 62), (210, 58), (205, 75), (150, 160), (118, 235)], [(115, 150), 
 class Drawing:
     """Strokes on a square pad: each stroke the points the pointer passed, in pad pixels."""
 
-    strokes: list[list[tuple[float, float]]] = field(default_factory=list)
+    strokes: list = field(default_factory=list)  # of lists of (x, y), or of (n, 2) arrays
     size: int = PAD
     width: float = PEN
 
@@ -43,14 +43,31 @@ class Drawing:
         """
         fine = self.size * supersample
         centre_lines = np.full((fine, fine), 255, np.uint8)
-        for stroke in self.strokes:
-            points = np.asarray(stroke, np.float64).reshape(-1, 2) * supersample + (supersample - 1) / 2
+        for stroke in self.points():
+            points = np.clip(stroke * supersample + (supersample - 1) / 2, -fine, 2 * fine)  # off the pad: cut
             points = np.round(points * 16).astype(np.int32)  # 4 bits of sub-pixel position
             cv2.polylines(centre_lines, [points], False, 0, 1, cv2.LINE_8, shift=4)
             cv2.circle(centre_lines, tuple(points[0]), 0, 0, -1, cv2.LINE_8, shift=4)  # a single point: a dot
         distance = cv2.distanceTransform(centre_lines, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
         ink = (distance <= self.width * supersample / 2).astype(np.float32)
         return np.round(255 * cv2.resize(ink, (self.size, self.size), interpolation=cv2.INTER_AREA)).astype(np.uint8)
+
+    def points(self) -> list[np.ndarray]:
+        """Each stroke as an (n, 2) array of its finite points; strokes left with none are left out."""
+        strokes = []
+        for stroke in self.strokes:
+            try:
+                points = np.asarray(stroke, np.float64)
+            except (TypeError, ValueError):
+                points = None
+            if points is not None and points.size == 0:
+                continue
+            if points is None or points.ndim != 2 or points.shape[1] != 2:
+                raise ValueError(f"A stroke is a list of (x, y) points in the pad's pixels, not {str(stroke):.60}.")
+            points = points[np.isfinite(points).all(axis=1)]
+            if len(points):
+                strokes.append(points)
+        return strokes
 
 
 def with_mnist_pen(drawing: Drawing, pen: float = MNIST_PEN, side: int = 112) -> Drawing | None:
@@ -61,18 +78,18 @@ def with_mnist_pen(drawing: Drawing, pen: float = MNIST_PEN, side: int = 112) ->
     adds grey edges, so it is a little under that median. None for a tap (the strokes span less
     than the pad's own pen): no digit to read yet.
     """
-    points = np.array([point for stroke in drawing.strokes for point in stroke], np.float64).reshape(-1, 2)
-    if len(points) == 0:
+    strokes = drawing.points()
+    if not strokes:
         return None
+    points = np.concatenate(strokes)
     low = points.min(axis=0)
     extent = float((points.max(axis=0) - low).max())
-    if extent < drawing.width:
+    if not extent > max(drawing.width, 0):
         return None
     width = pen / (1 - pen) * side  # the ink's longer side is the strokes' extent plus one pen
     margin = width / 2 + 2
     scale = side / extent
-    strokes = [[tuple((np.asarray(point) - low) * scale + margin) for point in stroke] for stroke in drawing.strokes]
-    return Drawing(strokes, int(np.ceil(side + 2 * margin)), width)
+    return Drawing([(stroke - low) * scale + margin for stroke in strokes], int(np.ceil(side + 2 * margin)), width)
 
 
 def prepare_drawing(drawing: Drawing, mean: float = MNIST_MEAN, std: float = MNIST_STD,
@@ -143,13 +160,15 @@ class DrawingPad:
         self.update()
 
     def start(self, x: float, y: float) -> None:
+        if not np.isfinite([x, y]).all():
+            return
         self.pen_down = True
         self.drawing.strokes.append([(x, y)])
         self.canvas.fill_style = "white"
         self.canvas.fill_circle(x, y, self.drawing.width / 2)
 
     def extend(self, x: float, y: float) -> None:
-        if not self.pen_down:
+        if not self.pen_down or not np.isfinite([x, y]).all():
             return
         (x0, y0) = self.drawing.strokes[-1][-1]
         self.drawing.strokes[-1].append((x, y))
@@ -163,11 +182,13 @@ class DrawingPad:
             self.update()
 
     def clear(self) -> None:
+        self.pen_down = False
         self.drawing.strokes.clear()
         self.redraw()
         self.update()
 
     def undo(self) -> None:
+        self.pen_down = False
         if self.drawing.strokes:
             self.drawing.strokes.pop()
         self.redraw()
@@ -182,7 +203,7 @@ class DrawingPad:
             self.canvas.fill_rect(0, 0, self.drawing.size, self.drawing.size)
             self.canvas.stroke_style, self.canvas.fill_style = "white", "white"
             self.canvas.line_width, self.canvas.line_cap = self.drawing.width, "round"
-            for stroke in self.drawing.strokes:
+            for stroke in self.drawing.points():
                 if len(stroke) == 1:
                     self.canvas.fill_circle(*stroke[0], self.drawing.width / 2)
                 else:
