@@ -109,7 +109,7 @@ def main() -> int:
             milliseconds.append(1000 * (time.perf_counter() - start))
             correct = prediction is not None and prediction.digit == int(labels[index])
             right += correct
-            pad_pens.append(pen_fraction(prepare_drawing(pad.drawing).pixels))
+            pad_pens.append(pen_fraction(prediction.prepared.pixels))  # what the model was given
             photo = classify(model, [prepare(pad.drawing.image(), polarity="light-on-dark", **norm)])[0]
             photo_right += photo.digit == int(labels[index])
             if args.details:
