@@ -133,6 +133,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ablations", action="store_true", help="also each step switched off, and the plain pipeline")
     parser.add_argument("--mnist", type=int, default=10_000, help="MNIST test digits given to prepare as images")
+    parser.add_argument("--without", default=None,
+                        help="comma-separated steps (Steps' fields) to switch off one at a time, beside all steps")
     parser.add_argument("--conditions", default=None, help="comma-separated condition names (default: all)")
     parser.add_argument("--out", default=None,
                         help="results file (default: handwriting.json with --ablations, else handwriting_main.json)")
@@ -144,6 +146,8 @@ def main() -> None:
     norm = info["normalization"]
     images, labels = load_mnist(find_data_dir(args.data_dir), train=False)
     runs = ablations() if args.ablations else {"all steps": Steps()}
+    for step in args.without.split(",") if args.without and not args.ablations else []:
+        runs[f"without {step.replace('_', ' ')}"] = replace(Steps(), **{step: False})
     if args.ablations:
         runs["plain 40-line pipeline"] = None
     results = {}

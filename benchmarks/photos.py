@@ -46,6 +46,7 @@ class Scene:
     jpeg: int = 90  # JPEG quality; 0 saves a PNG
     lines: str = "none"  # none | ruled | squared | dark-ruled (lines as dark as a pencil) | notebook (dark, a margin)
     surface: str = "paper"  # paper | chalk | dark-mode | transparent-black | transparent-white
+    #                         | green board | black board (a school board: haze, glare, skipping chalk)
     clutter: str = "none"  # none | speck | specks | dust (small specks everywhere) | crossed-out
     desk: float = 0.0  # > 0: the sheet lies on a dark desk and covers this fraction of the photo's height
     desk_tone: str = "wood"  # wood (dark brown, grained) | grey (a light grey table, half as bright as paper)
@@ -101,6 +102,15 @@ CONDITIONS: dict[str, list[tuple[str, Scene]]] = {
                                                                  contrast=0.6)),
                          ("over a hairline pen, a phone photo", replace(DEFAULT, shadow="fingers", width="hairline",
                                                                         height=200))],
+    # issue 26.8: what students photograph that a phone's whole frame holds: a small digit on a whole
+    # page (a 12 MP photo, the digit 3-6 % of its height, soft as a phone's full resolution is), and
+    # chalk on a school board (its colour, an eraser's haze, a lamp's glare, chalk that skips)
+    "small on a whole page": [(f"digit {f:.0%} of a 12 MP photo, {w} pen",
+                               replace(DEFAULT, height=round(f * 3024), fill=f, width=w, blur=0.006, position=p))
+                              for f, w, p in ((0.03, "thin", "off-centre"), (0.06, "hairline", "centre"))],
+    "chalk board": [(f"{board}, {what}", replace(DEFAULT, surface=board, width=w, contrast=c))
+                    for board, what, w, c in (("green board", "an eraser's haze", "thick", 0.85),
+                                              ("black board", "faint chalk", "native", 0.5))],
 }
 WORDS = ("name", "date", "class", "write", "the", "digit", "here", "answer", "question", "page", "box",
          "your", "number", "in", "below", "above", "exercise", "part", "of", "and")
@@ -333,6 +343,41 @@ def on_desk(image: np.ndarray, box: tuple, cover: float, rng, tone: str = "wood"
     return image * sheet[..., None] + surface * (1 - sheet[..., None])
 
 
+def school_board(coverage: np.ndarray, scene: Scene, frame: tuple[int, int], box: tuple, rng) -> np.ndarray:
+    """Chalk on a green or black school board, as RGB reflectance (H, W, 3).
+
+    A board is never clean: an eraser leaves wide arcs of chalk dust (a haze as wide as the digit,
+    a tenth to a quarter as bright as chalk), its paint is mottled, a lamp leaves a broad glare,
+    and chalk skips on the board's grain, leaving strokes of broken dots.
+    """
+    height, width = frame
+    x, y, w, h = box
+    green = scene.surface == "green board"
+    paint = np.array([0.09, 0.24, 0.16] if green else [0.06, 0.06, 0.07], np.float32) * rng.uniform(0.8, 1.25)
+    mottle = cv2.GaussianBlur(rng.uniform(0.8, 1.2, frame).astype(np.float32), (0, 0), 0.08 * h)
+    image = paint * mottle[..., None]
+    haze = np.zeros(frame, np.float32)
+    for _ in range(int(rng.integers(3, 7))):  # the eraser's wipes: wide arcs across the board
+        centre = (int(x + w / 2 + rng.uniform(-2, 2) * h), int(y + h / 2 + rng.uniform(-2, 2) * h))
+        axes = (max(1, round(rng.uniform(1, 4) * h)), max(1, round(rng.uniform(0.3, 2) * h)))
+        start = rng.uniform(0, 360)
+        cv2.ellipse(haze, centre, axes, rng.uniform(0, 180), start, start + rng.uniform(60, 200),
+                    float(rng.uniform(0.4, 1.0)), max(1, round(rng.uniform(0.3, 0.8) * h)), cv2.LINE_AA)
+    haze = cv2.GaussianBlur(haze, (0, 0), rng.uniform(0.05, 0.15) * h) * rng.uniform(0.1, 0.25)
+    chalk = np.float32(0.85)
+    image = image + (chalk - image) * haze[..., None]
+    grain = cv2.GaussianBlur(rng.uniform(0, 1, frame).astype(np.float32), (0, 0), 0.5)
+    skips = np.clip((grain - grain.mean()) / (grain.std() + 1e-6) * 0.6 + 0.75, 0, 1)  # some dots bare
+    image = image + (chalk - image) * (scene.contrast * coverage * skips)[..., None]
+    glare = np.zeros(frame, np.float32)  # a lamp's reflection: a broad oval, brighter in its middle
+    gy, gx = rng.uniform(0.1, 0.9) * height, rng.uniform(0.1, 0.9) * width
+    axes = (max(1, round(rng.uniform(1, 3) * h)), max(1, round(rng.uniform(0.5, 1.5) * h)))
+    cv2.ellipse(glare, (round(gx), round(gy)), axes, rng.uniform(0, 180), 0, 360, 1.0, -1, cv2.LINE_AA)
+    glare = cv2.GaussianBlur(glare, (0, 0), rng.uniform(0.3, 0.8) * h) * rng.uniform(0.1, 0.3)
+    image = image + (1 - image) * glare[..., None]
+    return image * lighting(frame, scene, rng)[..., None]
+
+
 def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
     """One MNIST digit (28x28, white on black) as an encoded photo; (bytes, extension)."""
     rng = np.random.default_rng(seed)
@@ -368,6 +413,8 @@ def render(digit: np.ndarray, scene: Scene, seed: int) -> tuple[bytes, str]:
         image = board + 0.15 * (smudge - smudge.mean())[..., None] * board
         image = image + (0.88 - image) * (coverage * grain)[..., None]
         image *= lighting(frame, scene, rng)[..., None]
+    elif scene.surface.endswith("board"):
+        image = school_board(coverage, scene, frame, box, rng)
     else:  # dark mode: a light stroke on a dark grey canvas, a screenshot
         image = np.full((*frame, 3), 0.12, np.float32)
         image = image + (0.95 - image) * coverage[..., None]

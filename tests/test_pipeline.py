@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -155,6 +156,54 @@ def test_large_photo_is_downscaled_while_decoding(tmp_path):
     p = prepare(tmp_path / "48mp.jpg")
     assert max(p.original.shape[:2]) <= 1280
     assert similarity(p.pixels, prepare(seven()).pixels) > 0.85
+
+
+def small_on_a_page(tmp_path, height: int = 90, thickness: int = 5) -> tuple[Path, np.ndarray]:
+    """A 12 MP phone photo (4032x3024) of a page with one small 7 off its centre, and that 7 alone."""
+    size = height * 400 // 250  # the 7 is 250/400 of its picture tall
+    digit = seven(size=size, thickness=thickness * 400 / size)  # `thickness` pixels wide
+    page = np.full((3024, 4032), 240, np.uint8)
+    page[700 : 700 + digit.shape[0], 2600 : 2600 + digit.shape[1]] = digit
+    noisy = np.clip(page + np.random.default_rng(0).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(tmp_path / "page.jpg", quality=90)
+    return tmp_path / "page.jpg", digit
+
+
+def test_a_small_digit_on_a_whole_page_is_read_at_the_photos_full_resolution(tmp_path):
+    """A digit 3 % of a 12 MP photo's height, thin pen: once found, prepared as if photographed close up.
+
+    In the work image it is a dozen pixels tall with strokes under a pixel wide: found, but
+    blurred and called tiny. Prepared again at the photo's own resolution it gives the same input
+    as the digit cut out of the photo, and no 'tiny' doubt.
+    """
+    photo, digit = small_on_a_page(tmp_path)
+    close_up = prepare(digit).pixels
+    near = prepare(photo)
+    assert similarity(near.pixels, close_up) > 0.95
+    assert not any("tiny" in w for w in near.warnings)
+    far = prepare(photo, steps=Steps(closer=False))
+    assert similarity(far.pixels, close_up) < similarity(near.pixels, close_up) - 0.03
+    assert any("tiny" in w for w in far.warnings)
+    assert len(prepare_number(photo)) == 1
+
+
+def test_a_hairline_digit_on_a_whole_page_is_searched_for_with_more_pixels(tmp_path):
+    """Strokes one pixel wide in a 12 MP photo vanish under the threshold's median in the work image:
+    the page looked empty. Searched for again at twice and four times the size, the 7 is found and read."""
+    from lenet_helpers.learning.checkpoint import load_model
+    from lenet_helpers.photos.reading import read_digit
+
+    photo, _ = small_on_a_page(tmp_path, thickness=1)
+    with pytest.raises(ImageError, match="shows no ink"):
+        prepare(photo, steps=Steps(closer=False))
+    model, info = load_model(None, torch.device("cpu"))
+    assert read_digit(model, photo, info["normalization"]).digit == 7
+
+
+def test_a_mark_too_small_to_read_even_at_full_resolution_is_one_sentence(tmp_path):
+    photo, _ = small_on_a_page(tmp_path, height=16, thickness=3)  # 0.5 % of the photo's height
+    with pytest.raises(ImageError, match="no ink"):
+        prepare(photo)
 
 
 @pytest.mark.parametrize(

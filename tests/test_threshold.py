@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 
 from lenet_helpers.photos.pieces import find_pieces
-from lenet_helpers.photos.threshold import ink_mask, without_faint_plateau
+from lenet_helpers.photos.threshold import ink_mask, is_grainy, without_faint_plateau, without_grain
 
 
 def test_a_faint_plateau_beside_the_ink_is_dropped_and_a_soft_stroke_is_kept_whole():
@@ -42,3 +42,24 @@ def test_the_darkest_grains_of_a_textured_stroke_are_not_taken_for_the_ink():
     mask, _ = ink_mask(ink)
     assert without_faint_plateau(ink, mask, find_pieces(mask)[0]) is None
 
+
+
+def test_chalk_that_skips_is_smoothed_into_strokes_and_printed_letters_are_not():
+    """Grain is a stroke broken into dots; a row of printed letters beside a digit is many pieces, but no dots."""
+    rng = np.random.default_rng(0)
+    chalk = np.zeros((200, 200), np.float32)
+    cv2.line(chalk, (60, 30), (140, 170), 1.0, 9)
+    grain = cv2.GaussianBlur(rng.uniform(0, 1, chalk.shape).astype(np.float32), (0, 0), 0.5)
+    chalk *= np.clip((grain - grain.mean()) / grain.std() * 0.6 + 0.5, 0, 1)  # the board shows through the chalk
+    mask, threshold = ink_mask(chalk)
+    assert is_grainy(mask)
+    _, joined, _ = without_grain(chalk, mask, threshold)
+    assert not is_grainy(joined) and joined[100, 100]
+
+    page = np.zeros((200, 400), np.uint8)
+    cv2.line(page, (330, 40), (330, 160), 255, 2)  # a thin digit 1
+    cv2.putText(page, "Answer:", (10, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 6)  # a bold label with more ink
+    page = page.astype(np.float32) / 255
+    words, level = ink_mask(page)
+    assert not is_grainy(words)
+    assert without_grain(page, words, level)[1] is words  # came back as it was

@@ -21,18 +21,22 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 Source = str | os.PathLike | bytes | bytearray | memoryview | np.ndarray | Image.Image
 
 
-def read_image(source: Source, name: str | None = None) -> tuple[np.ndarray, str]:
-    """Decode a path, bytes, a PIL image or an array into an RGB, RGBA or gray array; (array, name)."""
+def read_image(source: Source, name: str | None = None, size: int = WORK_SIZE) -> tuple[np.ndarray, str]:
+    """Decode a path, bytes, a PIL image or an array into an RGB, RGBA or gray array; (array, name).
+
+    Large files are decoded at no less than `size` on their longest side where the format allows
+    it (JPEG at 1/2 to 1/8), so a 48 MP photo costs little; arrays come as they are.
+    """
     if isinstance(source, np.ndarray):
         return from_array(source, name or "array"), name or "array"
     if isinstance(source, Image.Image):
-        return from_pil(source, name or "image"), name or "image"
+        return from_pil(source, name or "image", size), name or "image"
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return decode(bytes(source), name or "uploaded image"), name or "uploaded image"
+        return decode(bytes(source), name or "uploaded image", size), name or "uploaded image"
     if not isinstance(source, (str, os.PathLike)):
         raise ImageError(f"Cannot read an image from a {type(source).__name__}; give a path, bytes or an array.")
     path = Path(source)
-    return decode(read_file(path), str(path)), name or str(path)
+    return decode(read_file(path), str(path), size), name or str(path)
 
 
 def read_file(path: Path) -> bytes:
@@ -76,7 +80,7 @@ def from_array(array: np.ndarray, name: str = "array") -> np.ndarray:
     return array
 
 
-def decode(data: bytes, name: str) -> np.ndarray:
+def decode(data: bytes, name: str, size: int = WORK_SIZE) -> np.ndarray:
     """Bytes of an image file -> array, upright (EXIF), downscaled while decoding when possible."""
     if not data:
         raise ImageError(f"{name} is empty (0 bytes); save or copy the image again.")
@@ -84,7 +88,7 @@ def decode(data: bytes, name: str) -> np.ndarray:
         with warnings.catch_warnings():  # PIL warns of a large image before deciding; the sentence below decides
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            image.draft(image.mode, (WORK_SIZE, WORK_SIZE))  # JPEG: decode at 1/2..1/8 size, fast and small
+            image.draft(image.mode, (size, size))  # JPEG: decode at 1/2..1/8 size, fast and small
             image = ImageOps.exif_transpose(image)
             image.load()
     except UnidentifiedImageError:
@@ -93,10 +97,10 @@ def decode(data: bytes, name: str) -> np.ndarray:
         raise ImageError(f"{name} is too large to be a photo of a digit; resize it first.") from None
     except (OSError, SyntaxError, ValueError, TypeError, EOFError, IndexError, KeyError):
         raise ImageError(f"{name} is truncated or damaged; copy or export it again.") from None
-    return from_pil(image, name)
+    return from_pil(image, name, size)
 
 
-def from_pil(image: Image.Image, name: str = "image") -> np.ndarray:
+def from_pil(image: Image.Image, name: str = "image", size: int = WORK_SIZE) -> np.ndarray:
     """A PIL image of any mode -> gray or RGB(A) array, large ones reduced first."""
     if min(image.size) < MIN_SIDE:
         width, height = image.size
@@ -106,13 +110,13 @@ def from_pil(image: Image.Image, name: str = "image") -> np.ndarray:
         if not np.isfinite(array).all():
             raise ImageError(f"{name} holds NaN or infinite values; an image holds finite numbers.")
         if array.min() < 0:  # not a brightness range: stretch what is there
-            return rescale(to_float(array))
+            return rescale(to_float(array), size)
         top = 65535.0 if array.max() > 255 else 255.0
-        return rescale(np.clip(array / top, 0, 1))  # floats: shrink at once
+        return rescale(np.clip(array / top, 0, 1), size)  # floats: shrink at once
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "L" if image.mode in ("L", "1") else "RGB")
-    if max(image.size) > 2 * WORK_SIZE:  # shrink before converting to floats
-        image = image.reduce(max(image.size) // WORK_SIZE)
+    if max(image.size) > 2 * size:  # shrink before converting to floats
+        image = image.reduce(max(image.size) // size)
     return np.asarray(image)
 
 

@@ -24,7 +24,7 @@ from .pieces import digit_pieces, find_pieces, group_digits, union
 from .polarity import has_light_background, is_drawing
 from .printed_text import without_printed_text
 from .sheet import find_sheet, without_desk
-from .threshold import ink_mask, without_faint_plateau
+from .threshold import ink_mask, without_faint_plateau, without_grain
 
 POLARITIES = ("auto", "dark-on-light", "light-on-dark")
 
@@ -39,6 +39,7 @@ class Steps:
     shadow_past_strokes: bool = True  # such a shadow found past the strokes' own size (a thin pen)
     shadow_two_modes: bool = True  # found as the second of two sizes set apart (a faint digit under a blob)
     line_polarity: bool = True  # the ink's side is the side of the lines (off: the extreme farther from the median)
+    grain: bool = True  # smooth a grainy stroke's dots (chalk, pencil on rough paper) into one before thresholding
     faint: bool = True  # drop a faint plateau set apart from the ink (a shadow's corner or band)
     rules: bool = True  # take out the rules of lined or squared paper
     answer_lines: bool = True  # take out a form's answer line, longer than the digit is tall
@@ -47,6 +48,7 @@ class Steps:
     near_pieces: bool = True  # keep only the pieces that gather into the digit (off: all the ink)
     printed_text: bool = True  # leave out a worksheet's printed words near the digit
     stroke: bool = True  # bring the stroke width into MNIST's range
+    closer: bool = True  # look again at the photo's full resolution around a digit small in the work image
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Prepared:
     """A digit ready for the model, with every intermediate step of the preparation."""
 
     name: str  # file name, or a description for bytes and arrays
-    original: np.ndarray  # RGB or gray as read, at most WORK_SIZE on its longest side
+    original: np.ndarray  # RGB or gray as read, at most WORK_SIZE on its longest side (or the closer look)
     gray: np.ndarray  # float [0, 1], transparency composited, 1 = white
     light_background: bool  # polarity: dark ink on light paper (then inverted)
     ink: np.ndarray  # float [0, 1], ink bright, uneven lighting removed
@@ -78,6 +80,12 @@ class Ink:
     threshold: float  # the ink level that separates ink from paper
     pieces: list
     labels: np.ndarray
+    detail: float = 0.0  # for a closer look, the photo's pixels for each of this image's; else 0
+
+
+CLOSER_BELOW = 0.1  # a digit smaller than this part of the work image's longest side is looked at closer
+CLOSER_AROUND = 1.5  # the closer look's window: the digit and this many times its size on every side
+SMALLEST_DIGIT = 0.04 * WORK_SIZE  # pixels a digit spans in the photo itself below which it is called tiny
 
 
 def find_ink(source: Source, polarity: str = "auto", name: str | None = None, steps: Steps = Steps()) -> Ink:
@@ -85,7 +93,66 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     if polarity not in POLARITIES:
         raise ImageError(f"Unknown polarity {polarity!r}; choose {', '.join(POLARITIES)}.")
     original, name = read_image(source, name)
-    original = rescale(original)
+    try:
+        return clean(rescale(original), name, polarity, steps)
+    except ImageError as refusal:
+        if not steps.closer:
+            raise
+        return finer(source, name, polarity, steps, max(original.shape[:2]), refusal)
+
+
+def finer(source: Source, name: str, polarity: str, steps: Steps, seen: int, refusal: ImageError) -> Ink:
+    """The ink searched again at twice and four times the work size, when the photo holds more.
+
+    A thin pen's stroke in a 12 MP photo is under a pixel wide in the work image, and the 3x3
+    median that keeps noise out of the threshold erases it: the page looks empty. Looked at with
+    more pixels, the stroke is whole again. Only a photo refused at work size pays for this.
+    """
+    for size in (2 * WORK_SIZE, 4 * WORK_SIZE):
+        image, _ = read_image(source, name, size=size)
+        if max(image.shape[:2]) < 1.5 * min(seen, size // 2):  # no more pixels than the look before
+            break
+        seen = max(image.shape[:2])
+        try:
+            return clean(rescale(image, size), name, polarity, steps)
+        except ImageError:
+            continue
+    raise refusal
+
+
+def closer(source: Source, found: Ink, box: tuple[int, int, int, int], steps: Steps) -> Ink | None:
+    """The photo read again at its own resolution around a digit small in the work image; None if no need.
+
+    The ink is searched in a work image of WORK_SIZE pixels, where a digit 5 % of a 12 MP photo's
+    height is a dozen pixels tall and a thin pen's stroke less than one: enough to find where the
+    digit is, too little to read it. So around a digit smaller than CLOSER_BELOW of the work image,
+    a window CLOSER_AROUND digit sizes wider on every side is decoded at up to the photo's full
+    resolution and cleaned again on its own, with the polarity already decided on the whole photo.
+    """
+    x, y, w, h = box
+    side, work = max(w, h), max(found.original.shape[:2])
+    if not steps.closer or side >= CLOSER_BELOW * work:
+        return None
+    window = (1 + 2 * CLOSER_AROUND) * side  # its side, in work pixels
+    full, _ = read_image(source, found.name, size=round(work * WORK_SIZE / window))
+    if full.shape[0] < MIN_SIDE or full.shape[1] < MIN_SIDE:
+        return None
+    scale = full.shape[0] / found.original.shape[0]
+    if scale < 1.5:  # the photo holds no more detail than the work image
+        return None
+    margin = CLOSER_AROUND * side
+    top, bottom = max(0, round((y - margin) * scale)), min(full.shape[0], round((y + h + margin) * scale))
+    left, right = max(0, round((x - margin) * scale)), min(full.shape[1], round((x + w + margin) * scale))
+    polarity = "dark-on-light" if found.light_background else "light-on-dark"
+    try:
+        near = clean(rescale(full[top:bottom, left:right]), found.name, polarity, steps)
+    except ImageError:  # no ink in the window after all: keep the first look
+        return None
+    return replace(near, detail=(right - left) / near.original.shape[1])
+
+
+def clean(original: np.ndarray, name: str, polarity: str, steps: Steps) -> Ink:
+    """An image at work size: gray, the polarity, the light evened out, the pieces of ink."""
     if min(original.shape[:2]) < MIN_SIDE:
         height, width = original.shape[:2]
         raise ImageError(f"{name} is a thin strip ({width}x{height} once fitted into {WORK_SIZE} pixels); "
@@ -103,6 +170,8 @@ def find_ink(source: Source, polarity: str = "auto", name: str | None = None, st
     else:
         ink = stretch(ink)
     mask, threshold = ink_mask(ink, name)
+    if steps.grain:
+        ink, mask, threshold = without_grain(ink, mask, threshold, name)
     if steps.rules or steps.answer_lines:
         mask = without_ruled_lines(mask, ink, steps.rules, steps.answer_lines)
     pieces, labels = find_pieces(mask, steps.page_edges, steps.specks)
@@ -137,7 +206,8 @@ def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int], one_dig
         kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
         if kept < 0.5:
             warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
-    if max(box[2:]) < 0.04 * max(found.ink.shape) or mask.sum() < 30:
+    tiny = max(box[2:]) * found.detail < SMALLEST_DIGIT if found.detail else max(box[2:]) < 0.04 * max(found.ink.shape)
+    if tiny or mask.sum() < 30:
         warnings.append("the digit is tiny in the picture (a speck?); photograph it closer")
     return warnings
 
@@ -154,16 +224,33 @@ def prepare(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, st
             name: str | None = None, steps: Steps = Steps()) -> Prepared:
     """One image of one digit -> MNIST-style model input, keeping every step."""
     found = find_ink(source, polarity, name, steps)
+    found, mask = digit_of(found, steps)
+    near = closer(source, found, bounding_box(mask), steps)
+    if near is not None:
+        found, mask = digit_of(near, steps)
+    return _finish(found, mask, found.name, mean, std, steps)
+
+
+def digit_of(found: Ink, steps: Steps) -> tuple[Ink, np.ndarray]:
+    """The pieces of ink that make the digit, as a mask (a worksheet's words left out first)."""
     if steps.printed_text and steps.near_pieces:  # the words are no part of the ink the digit could have
         found = replace(found, pieces=without_printed_text(found.pieces, found.labels))
-    mask = union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
-    return _finish(found, mask, found.name, mean, std, steps)
+    return found, union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
+
+
+def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """x, y, width, height of the True pixels."""
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return x, y, w, h
 
 
 def prepare_number(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, std: float = MNIST_STD,
                    name: str | None = None, steps: Steps = Steps()) -> list[Prepared]:
     """A row of handwritten digits -> one Prepared per digit, left to right."""
     found = find_ink(source, polarity, name, steps)
+    near = closer(source, found, bounding_box(union(found.pieces, found.labels)), steps)
+    if near is not None:
+        found = near
     tallest, largest = max(p.h for p in found.pieces), max(p.area for p in found.pieces)
     pieces = [p for p in found.pieces if p.h >= 0.25 * tallest or p.area >= 0.3 * largest]
     return [_finish(found, union(group, found.labels), f"{found.name} [digit {i + 1}]", mean, std, steps, False)

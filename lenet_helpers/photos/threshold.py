@@ -6,6 +6,8 @@ import numpy as np
 from ..errors import ImageError
 from .pieces import SPECK, Piece, find_pieces
 
+INK_PIXELS = 20  # the fewest pixels of ink a digit leaves in the work image, however small it is in the photo
+
 
 def weighted_otsu(values: np.ndarray, weights: np.ndarray) -> tuple[int, float]:
     """Otsu's split of sorted `values` with `weights`: (first index above it, separation in [0, 1]).
@@ -39,13 +41,51 @@ def ink_mask(ink: np.ndarray, name: str = "image") -> tuple[np.ndarray, float]:
     the threshold is at least the paper's median plus six robust standard deviations of it.
     """
     smooth = cv2.medianBlur((ink * 255).astype(np.uint8), 3)
-    if np.percentile(smooth, 99.95) < 40:  # under ~15 % contrast anywhere: blank paper
+    if np.count_nonzero(smooth >= 40) < INK_PIXELS:  # under ~15 % contrast almost everywhere: blank paper
         raise ImageError(f"{name} shows no ink (an empty page?); photograph a written digit.")
     otsu, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     paper = float(np.median(smooth))
     spread = 1.4826 * float(np.median(np.abs(smooth - paper)))
     threshold = min(max(otsu, paper + 6 * spread), 200.0)
     return smooth > threshold, threshold / 255
+
+
+GRAIN = 0.5  # ink is grainy when its largest piece holds less than this share and most pieces are specks
+
+
+def is_grainy(mask: np.ndarray) -> bool:
+    """Whether the ink is strokes broken into dots: no piece holds GRAIN of it, and most pieces are specks.
+
+    Both are needed: a worksheet's printed words beside a thin digit also spread the ink over
+    many pieces, but their letters are each a sizeable part of the largest piece.
+    """
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    areas = stats[1:, 4]
+    if not len(areas):
+        return False
+    largest = float(areas.max())
+    return largest < GRAIN * float(areas.sum()) and float(np.median(areas)) < SPECK * largest
+
+
+def without_grain(ink: np.ndarray, mask: np.ndarray, threshold: float, name: str = "image",
+                  widest: float = 2.0) -> tuple[np.ndarray, np.ndarray, float]:
+    """The ink smoothed over its grain when its strokes come apart in dots: (ink, mask, threshold).
+
+    Pen ink is a few pieces (a digit, perhaps broken once, and specks); chalk that skips on a
+    board, or pencil on rough paper, is a cloud of dots none of which holds much of it, and
+    Otsu's split then falls inside the strokes, between dense and sparse grain. Such ink is
+    blurred by the smallest Gaussian (sigma 1, 1.5, ... `widest` pixels) after which one piece
+    holds GRAIN of it, and thresholded again; ink that is not grainy comes back as it is.
+    """
+    if not is_grainy(mask):
+        return ink, mask, threshold
+    for sigma in np.arange(1.0, widest + 0.01, 0.5):
+        smooth = cv2.GaussianBlur(ink, (0, 0), float(sigma))
+        smooth = smooth / max(float(smooth.max()), 1e-6)
+        joined, level = ink_mask(smooth, name)
+        if not is_grainy(joined):
+            return smooth, joined, level
+    return ink, mask, threshold
 
 
 def without_faint_plateau(ink: np.ndarray, mask: np.ndarray, pieces: list[Piece], page_edges: bool = True,
