@@ -16,15 +16,20 @@ from .stroke import normalize_stroke
 MASS_CENTRE = 14.0  # where MNIST's training digits have their centre of mass, on average, in rows and columns
 
 
+def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """x, y, width, height of the True pixels of a mask."""
+    ys, xs = np.nonzero(mask)
+    x, y = int(xs.min()), int(ys.min())
+    return x, y, int(xs.max()) - x + 1, int(ys.max()) - y + 1
+
+
 def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop to the ink, fit into 20x20 keeping the aspect ratio; returns the digit and its box.
 
     With `stroke`, a photo's hairline or marker strokes are first brought to MNIST's width: not
     part of MNIST's recipe (its scans had pen strokes already), the course's addition for photos.
     """
-    ys, xs = np.nonzero(mask)
-    x, y = int(xs.min()), int(ys.min())
-    w, h = int(xs.max()) - x + 1, int(ys.max()) - y + 1
+    x, y, w, h = bounding_box(mask)
     crop = np.pad(ink, 1)[y : y + h + 2, x : x + w + 2].astype(np.float32)  # one pixel of soft edge
     if stroke:  # measured and corrected on a 64-pixel version, with room to thicken
         scale = 64.0 / max(w, h)

@@ -19,7 +19,7 @@ from ..learning.data import MNIST_MEAN, MNIST_STD
 from .background import remove_background, stretch
 from .decode import IMAGE_SUFFIXES, MIN_SIDE, WORK_SIZE, Source, image_files, read_image, rescale, to_gray  # noqa: F401
 from .lines import without_ruled_lines
-from .mnist_style import center_by_mass, fit_digit, to_tensor
+from .mnist_style import bounding_box, center_by_mass, fit_digit, to_tensor
 from .pieces import digit_pieces, find_pieces, group_digits, union
 from .polarity import has_light_background, is_drawing
 from .printed_text import without_printed_text
@@ -85,7 +85,8 @@ class Ink:
 
 CLOSER_BELOW = 0.1  # a digit smaller than this part of the work image's longest side is looked at closer
 CLOSER_AROUND = 1.5  # the closer look's window: the digit and this many times its size on every side
-SMALLEST_DIGIT = 0.04 * WORK_SIZE  # pixels a digit spans in the photo itself below which it is called tiny
+TINY = 0.04  # a digit spanning less than this part of the picture's longest side is called tiny
+SMALLEST_DIGIT = TINY * WORK_SIZE  # the same in the photo's own pixels, for a closer look's digit
 
 
 def find_ink(source: Source, polarity: str = "auto", name: str | None = None, steps: Steps = Steps()) -> Ink:
@@ -206,7 +207,7 @@ def doubts(found: Ink, mask: np.ndarray, box: tuple[int, int, int, int], one_dig
         kept = float(mask.sum()) / max(1, sum(p.area for p in found.pieces if p.area >= 0.1 * largest))
         if kept < 0.5:
             warnings.append(f"only {kept:.0%} of the ink was kept as the digit (the rest looked like specks or marks)")
-    tiny = max(box[2:]) * found.detail < SMALLEST_DIGIT if found.detail else max(box[2:]) < 0.04 * max(found.ink.shape)
+    tiny = max(box[2:]) * found.detail < SMALLEST_DIGIT if found.detail else max(box[2:]) < TINY * max(found.ink.shape)
     if tiny or mask.sum() < 30:
         warnings.append("the digit is tiny in the picture (a speck?); photograph it closer")
     return warnings
@@ -236,12 +237,6 @@ def digit_of(found: Ink, steps: Steps) -> tuple[Ink, np.ndarray]:
     if steps.printed_text and steps.near_pieces:  # the words are no part of the ink the digit could have
         found = replace(found, pieces=without_printed_text(found.pieces, found.labels))
     return found, union(digit_pieces(found.pieces, found.labels, steps.near_pieces), found.labels)
-
-
-def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
-    """x, y, width, height of the True pixels."""
-    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
-    return x, y, w, h
 
 
 def prepare_number(source: Source, polarity: str = "auto", mean: float = MNIST_MEAN, std: float = MNIST_STD,

@@ -74,8 +74,8 @@ def without_grain(ink: np.ndarray, mask: np.ndarray, threshold: float, name: str
     Pen ink is a few pieces (a digit, perhaps broken once, and specks); chalk that skips on a
     board, or pencil on rough paper, is a cloud of dots none of which holds much of it, and
     Otsu's split then falls inside the strokes, between dense and sparse grain. Such ink is
-    blurred by the smallest Gaussian (sigma 1, 1.5, ... `widest` pixels) after which one piece
-    holds GRAIN of it, and thresholded again; ink that is not grainy comes back as it is.
+    blurred by the smallest Gaussian (sigma 1, 1.5, ... `widest` pixels) after which it is no
+    longer grainy, and thresholded again; ink that is not grainy comes back as it is.
     """
     if not is_grainy(mask):
         return ink, mask, threshold
