@@ -24,7 +24,8 @@ import pytest
 ROOT = Path(__file__).parent.parent
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PHOTO = ROOT / "images" / "3_lined-paper.jpg"  # lesson 05 shows 5_blue-ballpoint.jpg until a file comes
-NOTEBOOK = "Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.context?.path.endsWith(name))"
+# undefined, not an error, until JupyterLab has put itself on the page (a predicate that throws ends the wait)
+NOTEBOOK = "Array.from(window.jupyterapp?.shell.widgets('main') ?? []).find(w => w.context?.path.endsWith(name))"
 CELL_JSON = f"""(name) => {{
     const cells = {NOTEBOOK}.content.model.cells;
     return Array.from({{length: cells.length}}, (_, i) => cells.get(i).toJSON());
