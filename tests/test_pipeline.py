@@ -1,4 +1,6 @@
 import io
+import re
+from dataclasses import fields, replace
 from pathlib import Path
 
 import cv2
@@ -14,6 +16,7 @@ from lenet_helpers.photos.decode import image_files
 from lenet_helpers.photos.mnist_style import MASS_CENTRE, to_tensor
 from lenet_helpers.photos.pieces import Piece, group_digits
 from lenet_helpers.photos.pipeline import Steps, prepare, prepare_number
+from lenet_helpers.photos.tuning import Tuning
 
 
 def png_bytes(array: np.ndarray) -> bytes:
@@ -323,3 +326,26 @@ def test_a_thin_strip_and_a_clean_number_are_told_apart():
     row = np.full((200, 700), 240, np.uint8)
     cv2.putText(row, "2025", (20, 160), cv2.FONT_HERSHEY_SIMPLEX, 5, 0, 14)
     assert [d.warnings for d in prepare_number(row)] == [[], [], [], []]  # the other digits' ink is no doubt
+
+
+def test_a_tuning_reaches_the_steps():
+    """`prepare(..., tuning=...)` is what the steps use: a smaller work size, a larger speck, a wider range."""
+    photo = np.full((1200, 1200), 235, np.uint8)
+    cv2.polylines(photo, [np.array([[360, 240], [840, 240], [510, 990]], np.int32)], False, 40, 24, cv2.LINE_AA)
+    cv2.circle(photo, (1000, 1000), 40, 40, -1)  # a blot far from the 7, a sixth of its ink: no speck
+    assert max(prepare(photo).original.shape) == Tuning().work_size
+    assert max(prepare(photo, tuning=replace(Tuning(), work_size=320)).original.shape) == 320
+    pieces = len(prepare(photo, steps=Steps(near_pieces=False)).mask.nonzero()[0])
+    larger_specks = replace(Tuning(), speck=0.5)  # the blot is now a speck, and goes even with every piece kept
+    assert len(prepare(photo, steps=Steps(near_pieces=False), tuning=larger_specks).mask.nonzero()[0]) < pieces
+
+
+def test_every_tuned_number_is_used_and_none_is_left_in_a_module_constant():
+    """Each field of Tuning is read somewhere in the pipeline; the old module constants are gone."""
+    package = Path(Tuning.__module__.replace(".", "/")).parent
+    source = "\n".join(p.read_text() for p in (Path(__file__).parent.parent / package).glob("*.py")
+                       if p.name != "tuning.py")
+    unused = [f.name for f in fields(Tuning) if not re.search(rf"\b[Tt]uning\.{f.name}\b", source)]
+    assert not unused, f"fields no step reads: {unused}"
+    for constant in ("SPECK", "STROKE_RANGE", "WORK_SIZE", "INK_PIXELS", "GRAIN", "TINY", "CLOSER_BELOW"):
+        assert not re.search(rf"^{constant} =", source, re.MULTILINE), constant

@@ -4,16 +4,16 @@ import cv2
 import numpy as np
 
 from .threshold import weighted_otsu
+from .tuning import Tuning
 
-MIN_CONTRAST = 0.06  # ink fainter than this against its paper is noise (a faint pencil is ~0.2)
 
-
-def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 / 3, narrow_shadows: bool = True,
-                      past_strokes: bool = True, two_modes: bool = True) -> np.ndarray:
+def remove_background(ink: np.ndarray, on_paper: bool = True, narrow_shadows: bool = True, past_strokes: bool = True,
+                      two_modes: bool = True, tuning: Tuning = Tuning()) -> np.ndarray:
     """Subtract the slowly varying background (shadows, uneven light) from a bright-ink image.
 
     A grey-level opening keeps only what is wider than its window: the paper, its gradients and
-    the plateaus of shadows, not the strokes. The window is a third of the picture, wider than
+    the plateaus of shadows, not the strokes. The window (`background_window`, a share of the
+    picture's short side) is a third of the picture, wider than
     any stroke of a digit that fits in it, however thick or blurred, and works at full
     resolution, so the edge of a hard shadow stays where it is. A shadow narrower than that (a
     finger's, a hand's) would stay as ink: with `narrow_shadows` the window is narrowed to fit
@@ -27,12 +27,12 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     under a shadow is fainter in proportion: dividing by the paper's own brightness gives every
     part of the digit the same strength, shaded or not.
     """
-    size = max(3, int(min(ink.shape) * window)) | 1
+    size = max(3, int(min(ink.shape) * tuning.background_window)) | 1
     if narrow_shadows:
-        size = background_window(ink, size, past_strokes=past_strokes, two_modes=two_modes)
-    smooth = cv2.GaussianBlur(ink, (0, 0), 1.5)
+        size = background_window(ink, size, past_strokes, two_modes, tuning)
+    smooth = cv2.GaussianBlur(ink, (0, 0), tuning.paper_blur)
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
-    side = max(1, int(0.42 * size)) | 1  # an octagon: a smaller square, then a diamond around it
+    side = max(1, int(tuning.octagon * size)) | 1  # an octagon: a smaller square, then a diamond around it
     steps = max(1, (size - side) // 2)
     inner = cv2.getStructuringElement(cv2.MORPH_RECT, (side, side))
     cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
@@ -41,12 +41,12 @@ def remove_background(ink: np.ndarray, on_paper: bool = True, window: float = 1 
     background = np.maximum(octagon, cv2.morphologyEx(smooth, cv2.MORPH_OPEN, square))
     flat = ink - background
     if on_paper:
-        flat /= np.maximum(1.0 - background, 0.05)  # 1 - background: the paper's brightness
-    return stretch(np.clip(flat, 0, 1))
+        flat /= np.maximum(1.0 - background, tuning.darkest_paper)  # 1 - background: the paper's brightness
+    return stretch(np.clip(flat, 0, 1), tuning)
 
 
-def background_window(ink: np.ndarray, largest: int, side: int = 256, step: float = 1.25,
-                      past_strokes: bool = True, two_modes: bool = True) -> int:
+def background_window(ink: np.ndarray, largest: int, past_strokes: bool = True, two_modes: bool = True,
+                      tuning: Tuning = Tuning()) -> int:
     """The background opening's window: `largest`, or narrower, between the strokes and a narrow shadow.
 
     An opening of window w takes away every bright structure narrower than w, so the ink taken
@@ -60,26 +60,28 @@ def background_window(ink: np.ndarray, largest: int, side: int = 256, step: floa
     when the narrower window would take ink for background (`takes_ink_for_background`: a
     coloured-in loop, a marker's stroke, a digit beyond printed rules), and the other way is tried. A
     picture without such a shadow keeps `largest`. A drawing has no shadow and is not asked
-    (`remove_background` with `narrow_shadows` off). Measured on a copy at most `side` pixels
-    across, in widenings of `step`; returns an odd width at full size.
+    (`remove_background` with `narrow_shadows` off). Measured on a copy at most `spectrum_size`
+    pixels across, in widenings of `spectrum_step`; returns an odd width at full size.
     """
-    scale = min(1.0, side / max(ink.shape))
+    scale = min(1.0, tuning.spectrum_size / max(ink.shape))
     size = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
     small = cv2.resize(ink, size, interpolation=cv2.INTER_AREA) if scale < 1 else ink
-    small = cv2.GaussianBlur(small, (0, 0), 1.0)
+    small = cv2.GaussianBlur(small, (0, 0), tuning.spectrum_blur)
     top = max(3, int(min(largest * scale, min(small.shape)))) | 1
     widths = [3]
-    while widths[-1] * step < top:
-        widths.append(max(widths[-1] + 2, int(widths[-1] * step) | 1))
+    while widths[-1] * tuning.spectrum_step < top:
+        widths.append(max(widths[-1] + 2, int(widths[-1] * tuning.spectrum_step) | 1))
     widths.append(top)
     if len(widths) < 4:
         return largest
     taken = np.array([float((small - cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((w, w), np.uint8))).sum())
                       for w in widths])
-    found = (valley_past_strokes(taken, widths) if past_strokes else None,
-             valley_between_two_modes(taken, widths) if two_modes else None)
+    found = (valley_past_strokes(taken, widths, tuning.valley_depth, tuning.shadow_wider, tuning.shadow_share)
+             if past_strokes else None,
+             valley_between_two_modes(taken, widths, tuning.modes_separation, tuning.shadow_rising)
+             if two_modes else None)
     for valley in found:
-        if valley is not None and not takes_ink_for_background(ink, size, widths[valley], top):
+        if valley is not None and not takes_ink_for_background(ink, size, widths[valley], top, tuning):
             return min(largest, int(widths[valley] / scale) | 1)
     return largest
 
@@ -89,8 +91,8 @@ def spectrum_of(taken: np.ndarray) -> np.ndarray:
     return np.maximum(np.diff(taken, prepend=0.0), 0.0)
 
 
-def valley_past_strokes(taken: np.ndarray, widths: list[int], depth: float = 0.9, wider: float = 2.2,
-                        share: float = 0.3) -> int | None:
+def valley_past_strokes(taken: np.ndarray, widths: list[int], depth: float = Tuning.valley_depth,
+                        wider: float = Tuning.shadow_wider, share: float = Tuning.shadow_share) -> int | None:
     """The valley after the strokes' mode, when what lies beyond it is a shadow's; None when there is none.
 
     The pen's strokes are the spectrum's first mode: its first peak past the smallest width (the
@@ -109,8 +111,8 @@ def valley_past_strokes(taken: np.ndarray, widths: list[int], depth: float = 0.9
     return valley if beyond.sum() >= share * spectrum.sum() and median >= wider * widths[valley] else None
 
 
-def valley_between_two_modes(taken: np.ndarray, widths: list[int], separation: float = 0.7,
-                             rising: float = 1.15) -> int | None:
+def valley_between_two_modes(taken: np.ndarray, widths: list[int], separation: float = Tuning.modes_separation,
+                             rising: float = Tuning.shadow_rising) -> int | None:
     """The valley between the spectrum's two groups of mass, when they are set apart; None when not.
 
     The groups are Otsu's split of the log-widths weighted by the ink taken away; they are set
@@ -128,31 +130,31 @@ def valley_between_two_modes(taken: np.ndarray, widths: list[int], separation: f
 
 
 def takes_ink_for_background(ink: np.ndarray, size: tuple[int, int], window: int, largest: int,
-                             softer: float = 0.75) -> bool:
+                             tuning: Tuning = Tuning()) -> bool:
     """Whether an opening of `window` instead of `largest` would take ink for background, on a copy of `size`.
 
-    Two signs, either enough: it hollows out the strongest ink (what lies within 0.8 of the peak
-    above the `largest` window's background: more than a tenth of it left under a tenth of its
-    strength): a shadow is never as dark as the ink lying in it, but the core of a coloured-in
-    loop or of a marker's stroke filling the picture is. Or what it takes away has edges nearly
-    as sharp as the ink it keeps (its steepest slope over its height at least `softer` times the
-    ink's): a shadow's edge is blurred by the light's size, ink's only by the lens, so a digit
+    Two signs, either enough: it hollows out the strongest ink (what lies within `ink_core` of
+    the peak above the `largest` window's background: more than `hollowed` of it left under
+    `hollowed` of its strength): a shadow is never as dark as the ink lying in it, but the core
+    of a coloured-in loop or of a marker's stroke filling the picture is. Or what it takes away
+    has edges nearly as sharp as the ink it keeps (its steepest slope over its height at least
+    `shadow_softer` times the ink's): a shadow's edge is blurred by the light's size, ink's only by the lens, so a digit
     beside darker thin printed rules, which make the first mode themselves, keeps its strokes.
     The copy keeps each thin stroke at full strength (each pixel the brightest of the block it
     stands for), or a shadow would outshine a fine pen's strokes faded by the reduction.
     """
-    smooth = cv2.GaussianBlur(ink, (0, 0), 1.0)
+    smooth = cv2.GaussianBlur(ink, (0, 0), tuning.spectrum_blur)
     block = int(np.ceil(ink.shape[1] / size[0]))
     if block > 1:
         smooth = cv2.resize(cv2.dilate(smooth, np.ones((block, block), np.uint8)), size, interpolation=cv2.INTER_AREA)
     narrow = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((window, window), np.uint8))
     wide = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((largest, largest), np.uint8))
     full, kept, taken = smooth - wide, smooth - narrow, narrow - wide
-    core = full >= 0.8 * float(full.max())
-    if np.count_nonzero(core & (kept < 0.1 * full)) > 0.1 * np.count_nonzero(core):
+    core = full >= tuning.ink_core * float(full.max())
+    if np.count_nonzero(core & (kept < tuning.hollowed * full)) > tuning.hollowed * np.count_nonzero(core):
         return True
     near_taken = cv2.dilate((taken >= 0.5 * float(taken.max())).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    return steepness(taken, near_taken) >= softer * steepness(kept, kept >= 0.3 * float(kept.max()))
+    return steepness(taken, near_taken) >= tuning.shadow_softer * steepness(kept, kept >= 0.3 * float(kept.max()))
 
 
 def steepness(image: np.ndarray, region: np.ndarray) -> float:
@@ -185,12 +187,12 @@ def strokes_valley(spectrum: np.ndarray, depth: float) -> int | None:
     return None
 
 
-def stretch(flat: np.ndarray) -> np.ndarray:
-    """Bring the ink to full strength, unless there is none: blank paper stays blank.
+def stretch(flat: np.ndarray, tuning: Tuning = Tuning()) -> np.ndarray:
+    """Bring the ink to full strength, unless there is none (under `min_contrast`): blank paper stays blank.
 
     Full strength is the top of the ink after a 3x3 median (single noisy pixels do not count),
-    taken from the strongest 0.01 %: a digit small in a large photo still sets it.
+    taken at its `stretch_top` percentile: a digit small in a large photo still sets it.
     """
     flat = flat - float(flat.min())
-    top = float(np.percentile(cv2.medianBlur((flat * 255).astype(np.uint8), 3), 99.99)) / 255
-    return np.clip(flat / top, 0, 1) if top > MIN_CONTRAST else flat
+    top = float(np.percentile(cv2.medianBlur((flat * 255).astype(np.uint8), 3), tuning.stretch_top)) / 255
+    return np.clip(flat / top, 0, 1) if top > tuning.min_contrast else flat

@@ -11,9 +11,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import ImageError
+from .tuning import Tuning
 
-WORK_SIZE = 640  # longest side while looking for ink: enough for a digit, fast for a 48 MP photo
-MIN_WORK_SIZE = 256  # smaller images are enlarged first: a 3x3 filter would erase their strokes
 MIN_SIDE = 8  # smaller images cannot hold a readable digit
 MAX_FILE_BYTES = 100 * 2**20  # larger files are not photos of a digit; refused before reading
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -21,7 +20,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 Source = str | os.PathLike | bytes | bytearray | memoryview | np.ndarray | Image.Image
 
 
-def read_image(source: Source, name: str | None = None, size: int = WORK_SIZE) -> tuple[np.ndarray, str]:
+def read_image(source: Source, name: str | None = None, size: int = Tuning.work_size) -> tuple[np.ndarray, str]:
     """Decode a path, bytes, a PIL image or an array into an RGB, RGBA or gray array; (array, name).
 
     Large files are decoded at no less than `size` on their longest side where the format allows
@@ -80,7 +79,7 @@ def from_array(array: np.ndarray, name: str = "array") -> np.ndarray:
     return array
 
 
-def decode(data: bytes, name: str, size: int = WORK_SIZE) -> np.ndarray:
+def decode(data: bytes, name: str, size: int = Tuning.work_size) -> np.ndarray:
     """Bytes of an image file -> array, upright (EXIF), downscaled while decoding when possible."""
     if not data:
         raise ImageError(f"{name} is empty (0 bytes); save or copy the image again.")
@@ -100,7 +99,7 @@ def decode(data: bytes, name: str, size: int = WORK_SIZE) -> np.ndarray:
     return from_pil(image, name, size)
 
 
-def from_pil(image: Image.Image, name: str = "image", size: int = WORK_SIZE) -> np.ndarray:
+def from_pil(image: Image.Image, name: str = "image", size: int = Tuning.work_size) -> np.ndarray:
     """A PIL image of any mode -> gray or RGB(A) array, large ones reduced first."""
     if min(image.size) < MIN_SIDE:
         width, height = image.size
@@ -136,7 +135,7 @@ def to_float(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def rescale(array: np.ndarray, size: int = WORK_SIZE, smallest: int = MIN_WORK_SIZE) -> np.ndarray:
+def rescale(array: np.ndarray, size: int = Tuning.work_size, smallest: int = Tuning.min_work_size) -> np.ndarray:
     """Bring the longest side between `smallest` and `size` (area averaging keeps thin strokes)."""
     longest = max(array.shape[:2])
     target = min(max(longest, smallest), size)

@@ -3,39 +3,41 @@
 import cv2
 import numpy as np
 
-from .pieces import SPECK
+from .tuning import Tuning
 
 
 def without_ruled_lines(mask: np.ndarray, ink: np.ndarray, rules: bool = True, answers: bool = True,
-                        family: int = 3, answer: float = 1.5) -> np.ndarray:
+                        tuning: Tuning = Tuning()) -> np.ndarray:
     """The ink without printed lines: the `rules` of lined or squared paper, and a form's `answers` lines.
 
-    Rules are `family` or more parallel lines across the picture. An answer line is a thin,
-    straight, unbroken, near-horizontal line at least `answer` times as long as the tallest ink
-    left beside it is tall: longer than a digit's strokes (a squat 7's bar, a Z-like 2's, can be
+    Rules are `rule_family` or more parallel lines across the picture. An answer line is a thin,
+    straight, unbroken, near-horizontal line at least `answer_longer` times as long as the
+    tallest ink left beside it is tall: longer than a digit's strokes (a squat 7's bar, a Z-like 2's, can be
     longer than the rest of the digit is tall, but not by half). Rules darker than the paper's
     noise join the digit, a notebook's margin and each other into one piece along the border,
     which would be dropped with the digit in it, and a digit written on an answer line joins it;
     so they are taken out before the pieces are found. A stroke lying along such a line (a 2's
     base written on it) goes with it.
     """
-    segments, half_width = thin_segments(mask)
-    found = list(parallel_lines(segments, min(mask.shape)))
-    ruled = rule_lines(found, mask.shape, family) if rules else []
-    rest = take_out(mask, ink, ruled, half_width)
-    for line in answer_lines(found, mask.shape, ruled) if answers else []:
-        without = take_out(rest, ink, [line], half_width)
-        if not np.array_equal(without, rest) and line_length(line) >= answer * tallest_ink(without):
+    segments, half_width = thin_segments(mask, tuning)
+    found = list(parallel_lines(segments, min(mask.shape), tuning.parallel_tilt, tuning.parallel_apart))
+    ruled = rule_lines(found, mask.shape, tuning.rule_family, tuning.rule_reach) if rules else []
+    rest = take_out(mask, ink, ruled, half_width, tuning.written_over)
+    for line in answer_lines(found, mask.shape, ruled, tuning.answer_tilt, tuning.answer_gap) if answers else []:
+        without = take_out(rest, ink, [line], half_width, tuning.written_over)
+        tallest = tallest_ink(without, tuning.speck)
+        if not np.array_equal(without, rest) and line_length(line) >= tuning.answer_longer * tallest:
             rest = without
     return rest
 
 
-def take_out(mask: np.ndarray, ink: np.ndarray, lines: list[np.ndarray], half_width: float) -> np.ndarray:
+def take_out(mask: np.ndarray, ink: np.ndarray, lines: list[np.ndarray], half_width: float,
+             written_over: float = Tuning.written_over) -> np.ndarray:
     """`mask` without the printed `lines` (each an array of segments), keeping what is written over them.
 
     What is written over a line stays: a printed line's ink is even, and a stroke over it adds to
-    it; where a stroke crosses a line, the crossing is kept (the stroke's ink on both sides
-    closes over it).
+    it (`written_over` above its level, or four of its deviations); where a stroke crosses a
+    line, the crossing is kept (the stroke's ink on both sides closes over it).
     """
     drawn = np.zeros(mask.shape, np.uint8)
     for line in lines:
@@ -49,19 +51,19 @@ def take_out(mask: np.ndarray, ink: np.ndarray, lines: list[np.ndarray], half_wi
         return mask
     level = float(np.median(ink[printed]))
     spread = 1.4826 * float(np.median(np.abs(ink[printed] - level)))
-    printed &= ink <= level + max(0.1, 4 * spread)  # darker than the printed line: written over it
+    printed &= ink <= level + max(written_over, 4 * spread)  # darker than the printed line: written over it
     rest = mask & ~printed
     crossings = cv2.morphologyEx(rest.astype(np.uint8), cv2.MORPH_CLOSE, reach) > 0
     return rest | (printed & crossings)
 
 
-def tallest_ink(mask: np.ndarray) -> int:
-    """The height of the tallest piece of `mask` that is not a speck; 0 without ink."""
+def tallest_ink(mask: np.ndarray, speck: float = Tuning.speck) -> int:
+    """The height of the tallest piece of `mask` that is not a speck (under `speck` of the largest); 0 without ink."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if count < 2:
         return 0
     areas, heights = stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT]
-    return int(heights[areas >= SPECK * areas.max()].max())
+    return int(heights[areas >= speck * areas.max()].max())
 
 
 def line_length(line: np.ndarray) -> float:
@@ -71,25 +73,27 @@ def line_length(line: np.ndarray) -> float:
     return float(np.ptp(np.concatenate([line[:, :2], line[:, 2:]]) @ direction))
 
 
-def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, float]:
-    """Straight segments of the ink at least `length` of the picture's shorter side, and thin as printed lines.
+def thin_segments(mask: np.ndarray, tuning: Tuning = Tuning()) -> tuple[np.ndarray, float]:
+    """Straight segments of the ink at least `segment_length` of the picture's shorter side, and thin as printed lines.
 
-    Returns the segments (N, 4: x1, y1, x2, y2) and their median half-width in pixels. A segment
-    along a thick stroke's edge is not thin: the depth of the ink near it is the stroke's.
+    Returns the segments (N, 4: x1, y1, x2, y2) and their median half-width in pixels, at most
+    `line_half_width` of the shorter side. A segment along a thick stroke's edge is not thin: the
+    depth of the ink near it is the stroke's.
     """
     side = min(mask.shape)
     binary = mask.astype(np.uint8)
     if binary.all():
         return np.zeros((0, 4)), 0.0
+    length = tuning.segment_length
     found = cv2.HoughLinesP(binary, 1, np.pi / 360, int(length * side / 2), minLineLength=int(length * side),
-                            maxLineGap=max(2, side // 100))
+                            maxLineGap=max(2, int(side * tuning.segment_gap)))
     if found is None:
         return np.zeros((0, 4)), 0.0
     segments = found.reshape(-1, 4).astype(np.float64)
     along = np.linspace(0, 1, 16)
     xs = np.rint(segments[:, :1] + along * (segments[:, 2:3] - segments[:, :1])).astype(int)
     ys = np.rint(segments[:, 1:2] + along * (segments[:, 3:4] - segments[:, 1:2])).astype(int)
-    limit = max(3, side // 80)  # a printed rule's half-width at most
+    limit = max(3, int(side * tuning.line_half_width))  # 3 pixels at least
     depth = cv2.distanceTransform(binary, cv2.DIST_L2, 3)  # how far inside the ink
     deepest = cv2.dilate(depth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * limit + 3,) * 2))
     half_width = np.median(deepest[ys, xs], axis=1)
@@ -97,7 +101,8 @@ def thin_segments(mask: np.ndarray, length: float = 0.4) -> tuple[np.ndarray, fl
     return segments[thin], float(np.median(half_width[thin])) if thin.any() else 0.0
 
 
-def rule_lines(found: list, shape: tuple[int, int], family: int = 3, reach: float = 0.08) -> list[np.ndarray]:
+def rule_lines(found: list, shape: tuple[int, int], family: int = Tuning.rule_family,
+               reach: float = Tuning.rule_reach) -> list[np.ndarray]:
     """The rules of `found` (`parallel_lines`), for each direction in which `family` or more run across the picture.
 
     A rule crosses the paper from edge to edge: its segments together come within `reach` of
@@ -120,8 +125,8 @@ def rule_lines(found: list, shape: tuple[int, int], family: int = 3, reach: floa
     return rules
 
 
-def answer_lines(found: list, shape: tuple[int, int], rules: list[np.ndarray], tilt: float = 20.0,
-                 gap: float = 0.04) -> list[np.ndarray]:
+def answer_lines(found: list, shape: tuple[int, int], rules: list[np.ndarray], tilt: float = Tuning.answer_tilt,
+                 gap: float = Tuning.answer_gap) -> list[np.ndarray]:
     """The lines of `found` (`parallel_lines`) near horizontal (`tilt` degrees), not `rules`: answer lines, perhaps.
 
     A printed line is unbroken: segments on one line further apart than `gap` of the picture's
@@ -142,11 +147,12 @@ def answer_lines(found: list, shape: tuple[int, int], rules: list[np.ndarray], t
     return lines
 
 
-def parallel_lines(segments: np.ndarray, side: int, tilt: float = 2.0):
+def parallel_lines(segments: np.ndarray, side: int, tilt: float = Tuning.parallel_tilt,
+                   apart: float = Tuning.parallel_apart):
     """The segments by direction (within `tilt` degrees), each direction's split into lines.
 
     Yields (unit direction, lines), each line an array of its segments: parallel lines are told
-    apart by the paper between them (2 % of the picture's shorter `side`).
+    apart by the paper between them (`apart` of the picture's shorter `side`).
     """
     angle = np.arctan2(segments[:, 3] - segments[:, 1], segments[:, 2] - segments[:, 0]) % np.pi
     free = np.ones(len(segments), bool)
@@ -159,5 +165,5 @@ def parallel_lines(segments: np.ndarray, side: int, tilt: float = 2.0):
         direction = np.array([np.cos(angle[i]), np.sin(angle[i])])
         offsets = segments[members, :2] @ np.array([-direction[1], direction[0]])
         order = np.argsort(offsets)
-        apart = np.flatnonzero(np.diff(offsets[order]) > 0.02 * side) + 1
-        yield direction, [segments[group] for group in np.split(members[order], apart)]
+        breaks = np.flatnonzero(np.diff(offsets[order]) > apart * side) + 1
+        yield direction, [segments[group] for group in np.split(members[order], breaks)]

@@ -12,6 +12,7 @@ import torch
 
 from ..learning.data import MNIST_MEAN, MNIST_STD, normalize
 from .stroke import normalize_stroke
+from .tuning import Tuning
 
 MASS_CENTRE = 14.0  # where MNIST's training digits have their centre of mass, on average, in rows and columns
 
@@ -23,7 +24,8 @@ def bounding_box(mask: np.ndarray) -> tuple[int, int, int, int]:
     return x, y, int(xs.max()) - x + 1, int(ys.max()) - y + 1
 
 
-def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True,
+              tuning: Tuning = Tuning()) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop to the ink, fit into 20x20 keeping the aspect ratio; returns the digit and its box.
 
     With `stroke`, a photo's hairline or marker strokes are first brought to MNIST's width: not
@@ -31,11 +33,12 @@ def fit_digit(ink: np.ndarray, mask: np.ndarray, stroke: bool = True) -> tuple[n
     """
     x, y, w, h = bounding_box(mask)
     crop = np.pad(ink, 1)[y : y + h + 2, x : x + w + 2].astype(np.float32)  # one pixel of soft edge
-    if stroke:  # measured and corrected on a 64-pixel version, with room to thicken
-        scale = 64.0 / max(w, h)
+    if stroke:  # measured and corrected on a small copy, with room to thicken
+        scale = float(tuning.stroke_copy) / max(w, h)
         size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-        small = np.pad(cv2.resize(crop, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR), 8)
-        corrected = normalize_stroke(small)
+        method = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        small = np.pad(cv2.resize(crop, size, interpolation=method), tuning.stroke_room)
+        corrected = normalize_stroke(small, tuning)
         if corrected is not small:
             crop = corrected
     ys, xs = np.nonzero(crop > 0.05)

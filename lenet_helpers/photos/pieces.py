@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-SPECK = 0.08  # a piece under this fraction of the largest piece's area is a speck (dust, noise, grain)
+from .tuning import Tuning
 
 
 @dataclass
@@ -21,41 +21,47 @@ class Piece:
     border: bool
 
 
-def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True) -> tuple[list[Piece], np.ndarray]:
+def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True,
+                tuning: Tuning = Tuning()) -> tuple[list[Piece], np.ndarray]:
     """Connected pieces of ink and their label image; page edges and specks dropped.
 
-    Specks far from the digit stay out of it anyway (`digit_pieces`); dropping them here keeps
+    Pieces under `least_piece` of the picture are noise. Specks (under `speck` of the largest
+    piece) far from the digit stay out of it anyway (`digit_pieces`); dropping them here keeps
     out the dust that lies near it, as on a dusty scanner's glass.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     height, width = mask.shape
     pieces = [Piece(i, int(s[0]), int(s[1]), int(s[2]), int(s[3]), int(s[4]),
                     s[0] == 0 or s[1] == 0 or s[0] + s[2] == width or s[1] + s[3] == height)
-              for i, s in enumerate(stats) if i > 0 and s[4] >= max(4, mask.size // 40000)]
+              for i, s in enumerate(stats) if i > 0 and s[4] >= max(4, int(mask.size * tuning.least_piece))]
     if page_edges:  # touching the border and running along it: a table's edge, a shadow's band
-        pieces = [p for p in pieces if not (p.border and (p.w > 0.5 * width or p.h > 0.5 * height))] or pieces
+        edge = tuning.page_edge
+        pieces = [p for p in pieces if not (p.border and (p.w > edge * width or p.h > edge * height))] or pieces
     if pieces and specks:  # much smaller than the largest piece: dust, noise
         largest = max(p.area for p in pieces)
-        pieces = [p for p in pieces if p.area >= SPECK * largest]
+        pieces = [p for p in pieces if p.area >= tuning.speck * largest]
     return pieces, labels
 
 
-def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True) -> list[Piece]:
+def digit_pieces(pieces: list[Piece], labels: np.ndarray, near_only: bool = True,
+                 tuning: Tuning = Tuning()) -> list[Piece]:
     """The pieces that form the digit: of the groups that the larger pieces gather, the one with most ink.
 
-    Pieces clear of the picture's border are preferred. Growing from the largest piece alone
+    Each piece of `start_share` of the largest or more starts a group. Pieces clear of the
+    picture's border are preferred. Growing from the largest piece alone
     would pick a crossed-out mark that has more ink than either half of a broken 1.
     """
     if not near_only:
         return pieces
     clear = [p for p in pieces if not p.border] or pieces
     largest = max(p.area for p in clear)
-    groups = [gather(start, pieces, labels) for start in clear if start.area >= 0.5 * largest]
+    groups = [gather(start, pieces, labels, tuning.gather_gap, tuning.column_gap)
+              for start in clear if start.area >= tuning.start_share * largest]
     return max(groups, key=lambda group: sum(p.area for p in group))
 
 
-def gather(main: Piece, pieces: list[Piece], labels: np.ndarray, gap: float = 0.1,
-           column_gap: float = 0.25) -> list[Piece]:
+def gather(main: Piece, pieces: list[Piece], labels: np.ndarray, gap: float = Tuning.gather_gap,
+           column_gap: float = Tuning.column_gap) -> list[Piece]:
     """The pieces close to `main`, and to those, and so on: one digit's ink.
 
     A piece joins when its ink comes within `gap` times the main piece's size of the digit's ink

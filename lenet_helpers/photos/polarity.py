@@ -11,11 +11,10 @@ darker than its paper as ink in the light.
 import cv2
 import numpy as np
 
-LINE_SIZE = 320  # longest side while counting lines: a hairline in a phone photo still shows
-BLACK_LEVEL = 13  # of 255: added before the logarithm, so that the noise of near-black pixels does not count
+from .tuning import Tuning
 
 
-def has_light_background(gray: np.ndarray, lines: bool = True) -> bool:
+def has_light_background(gray: np.ndarray, lines: bool = True, tuning: Tuning = Tuning()) -> bool:
     """True for dark ink on light paper.
 
     A drawing (`is_drawing`) has its background at its darkest or its lightest level. A photo's
@@ -26,8 +25,8 @@ def has_light_background(gray: np.ndarray, lines: bool = True) -> bool:
     smooth = cv2.medianBlur((gray * 255).astype(np.uint8), 3)  # single noisy pixels do not count
     paper, darkest, lightest = float(np.median(smooth)), float(smooth.min()), float(smooth.max())
     if _one_level(smooth) or not lines:
-        return contrast(paper, darkest) > contrast(lightest, paper)
-    dark, light = line_votes(smooth)
+        return contrast(paper, darkest, tuning.black_level) > contrast(lightest, paper, tuning.black_level)
+    dark, light = line_votes(smooth, tuning)
     return dark >= light
 
 
@@ -45,28 +44,29 @@ def _one_level(smooth: np.ndarray) -> bool:
     return paper <= float(smooth.min()) + 1 or paper >= float(smooth.max()) - 1
 
 
-def contrast(brighter: float, darker: float) -> float:
-    """How many times brighter, as a logarithm."""
-    return float(np.log((brighter + BLACK_LEVEL) / (darker + BLACK_LEVEL)))
+def contrast(brighter: float, darker: float, black_level: int = Tuning.black_level) -> float:
+    """How many times brighter, as a logarithm (levels of 255, `black_level` added against noise)."""
+    return float(np.log((brighter + black_level) / (darker + black_level)))
 
 
-def line_votes(smooth: np.ndarray) -> tuple[float, float]:
+def line_votes(smooth: np.ndarray, tuning: Tuning = Tuning()) -> tuple[float, float]:
     """How much of the picture lies in dark lines, and how much in light ones, summed over scales.
 
     At distance d, a pixel lies in a dark line when it is darker than both points d away on
     either side (across, along or diagonally), by the lesser of the two differences; a step
-    puts one side brighter and one darker, so it adds nothing. Scales grow from one pixel to an
-    eighth of the picture's short side, past the half-width of a marker's stroke on a digit that
-    fills the picture, each weighted by 1/d: a stroke adds the same at every scale wider than
-    itself, while near the corner of a sheet or a shadow more pixels count the wider the scale.
+    puts one side brighter and one darker, so it adds nothing. Scales grow from one pixel to
+    `line_scales` of the picture's short side, past the half-width of a marker's stroke on a
+    digit that fills the picture, each weighted by 1/d: a stroke adds the same at every scale
+    wider than itself, while near the corner of a sheet or a shadow more pixels count the wider
+    the scale. Counted on a copy at most `line_size` across.
     """
-    scale = LINE_SIZE / max(smooth.shape)
+    scale = tuning.line_size / max(smooth.shape)
     if scale < 1:
         size = (max(1, round(smooth.shape[1] * scale)), max(1, round(smooth.shape[0] * scale)))
         smooth = cv2.resize(smooth, size, interpolation=cv2.INTER_AREA)
-    levels = np.log(smooth.astype(np.float32) + BLACK_LEVEL)
+    levels = np.log(smooth.astype(np.float32) + tuning.black_level)
     dark_total = light_total = 0.0
-    for d, dark, light in line_depths(levels, min(levels.shape) / 8):
+    for d, dark, light in line_depths(levels, min(levels.shape) * tuning.line_scales):
         dark_total += float(dark.sum()) / d
         light_total += float(light.sum()) / d
     return dark_total, light_total

@@ -4,36 +4,38 @@ import numpy as np
 
 from .pieces import Piece
 from .stroke import stroke_width
+from .tuning import Tuning
 
 
-def without_printed_text(pieces: list[Piece], labels: np.ndarray) -> list[Piece]:
+def without_printed_text(pieces: list[Piece], labels: np.ndarray, tuning: Tuning = Tuning()) -> list[Piece]:
     """The pieces without a worksheet's printed words (`printed_text`); all of them when nothing else is left.
 
     A bold label has more ink than a thin pen's digit, and a line printed just above a digit
     lies in its column, where `gather` would join it to the digit.
     """
-    words = printed_text(pieces, labels)
+    words = printed_text(pieces, labels, tuning)
     return [p for p in pieces if p not in words] or pieces
 
 
-def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smaller: float = 0.6) -> list[Piece]:
-    """The pieces that are printed words: rows of letters crossing `strokes` or more strokes, smaller than the digit.
+def printed_text(pieces: list[Piece], labels: np.ndarray, tuning: Tuning = Tuning()) -> list[Piece]:
+    """The pieces that are printed words: rows of letters crossing many strokes, smaller than the digit.
 
-    A letter is a glyph at least two strokes tall; the letters of a word stand side by side on
-    one line, of like heights (capitals, small letters, ascenders and descenders within a factor
-    of two), close together (within a letter's height), and a line across their middles crosses
-    a stroke or two for every letter: 1.2 a glyph at least (two letters that touch are one
-    piece, as wide as a word, and cross as many). A digit's own pieces do not make such a row: a
+    A letter is a glyph at least `glyph_height` strokes tall; the letters of a word stand side by
+    side on one line, of like heights (capitals, small letters, ascenders and descenders within a
+    factor of `letter_heights`), close together (within a letter's height), and a line across
+    their middles crosses a stroke or two for every letter: `letter_strokes` a glyph at least,
+    `word_strokes` a row (two letters that touch are one piece, as wide as a word, and cross as
+    many). A digit's own pieces do not make such a row: a
     5's detached bar is too thin to be a glyph, the dashes of a stroke a pencil broke cross it
     once each, and a number's digits are the tallest ink. So a row counts as printed only when
-    its letters are at most `smaller` times the tallest ink outside every row; without such ink
+    its letters are at most `letters_smaller` times the tallest ink outside every row; without such ink
     nothing is printed. A row of small digits beside a much taller one would count (so
     `prepare_number` does not ask).
     """
     glyphs, crossed = [], {}
     for p in pieces:
         box = (labels[p.y : p.y + p.h, p.x : p.x + p.w] == p.label).astype(np.uint8)
-        if p.h >= 2 * stroke_width(box):
+        if p.h >= tuning.glyph_height * stroke_width(box):
             glyphs.append(p)
             middle = box[[p.h * 2 // 5, p.h // 2, p.h * 3 // 5]]  # three lines across, for a glyph's serifs and gaps
             crossed[p.label] = int(np.count_nonzero(np.diff(middle, axis=1, prepend=0) == 1, axis=1).max())
@@ -53,16 +55,18 @@ def printed_text(pieces: list[Piece], labels: np.ndarray, strokes: int = 4, smal
             if b.x - (a.x + a.w) > max(a.h, b.h):
                 continue
             overlap = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
-            if overlap >= 0.5 * min(a.h, b.h) and max(a.h, b.h) <= 2 * min(a.h, b.h):
+            if overlap >= 0.5 * min(a.h, b.h) and max(a.h, b.h) <= tuning.letter_heights * min(a.h, b.h):
                 row[root(j)] = root(i)
     rows: dict[int, list[Piece]] = {}
     for i, p in enumerate(glyphs):
         rows.setdefault(root(i), []).append(p)
     words = [members for members in rows.values()  # two glyphs at least, or one as wide as a word
              if (len(members) >= 2 or members[0].w >= 2 * members[0].h)
-             and sum(crossed[p.label] for p in members) >= max(strokes, 1.2 * len(members))]
+             and sum(crossed[p.label] for p in members)
+             >= max(tuning.word_strokes, tuning.letter_strokes * len(members))]
     printed = [p for members in words for p in members]
     others = [p.h for p in pieces if p not in printed]
     if not others:
         return []
-    return [p for members in words if max(p.h for p in members) <= smaller * max(others) for p in members]
+    tallest = max(others)
+    return [p for members in words if max(p.h for p in members) <= tuning.letters_smaller * tallest for p in members]
