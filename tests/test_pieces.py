@@ -29,3 +29,13 @@ def test_a_broken_stroke_joins_and_a_mark_beside_the_digit_does_not():
     assert not digit[150, 290]
     assert union(digit_pieces(pieces, labels, near_only=False), labels)[150, 290]  # the switch works
 
+
+
+def test_a_specks_size_is_measured_against_the_digit_not_the_desk_in_a_corner():
+    mask = np.zeros((400, 400), bool)
+    mask[:170, :170] = True  # a desk's dark corner, cut by the frame: far more ink than the digit
+    cv2.line(mask.view(np.uint8), (260, 200), (260, 300), 1, 3)  # a thin 1, a fiftieth of the corner's area
+    pieces, labels = find_pieces(mask)
+    assert any(p.x > 250 and p.h > 90 for p in pieces)  # the 1 is no speck: no piece clear of the border is larger
+    digit = union(digit_pieces(pieces, labels), labels)
+    assert digit[250, 260] and not digit[50, 50]

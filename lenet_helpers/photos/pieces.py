@@ -25,9 +25,11 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True,
                 tuning: Tuning = Tuning()) -> tuple[list[Piece], np.ndarray]:
     """Connected pieces of ink and their label image; page edges and specks dropped.
 
-    Pieces under `least_piece` of the picture are noise. Specks (under `speck` of the largest
-    piece) far from the digit stay out of it anyway (`digit_pieces`); dropping them here keeps
-    out the dust that lies near it, as on a dusty scanner's glass.
+    Pieces under `least_piece` of the picture are noise. Specks are under `speck` of the largest
+    piece clear of the border, which may be the digit: a desk's corner or a shadow cut by the
+    frame is no measure of dust. Specks far from the digit stay out of it anyway
+    (`digit_pieces`); dropping them here keeps out the dust that lies near it, as on a dusty
+    scanner's glass.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     height, width = mask.shape
@@ -37,8 +39,8 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True,
     if page_edges:  # touching the border and running along it: a table's edge, a shadow's band
         edge = tuning.page_edge
         pieces = [p for p in pieces if not (p.border and (p.w > edge * width or p.h > edge * height))] or pieces
-    if pieces and specks:  # much smaller than the largest piece: dust, noise
-        largest = max(p.area for p in pieces)
+    if pieces and specks:  # much smaller than the largest piece that may be the digit: dust, noise
+        largest = max(p.area for p in [p for p in pieces if not p.border] or pieces)
         pieces = [p for p in pieces if p.area >= tuning.speck * largest]
     return pieces, labels
 
