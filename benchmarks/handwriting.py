@@ -35,6 +35,7 @@ from lenet_helpers.learning.data import find_data_dir, load_mnist, normalize
 from lenet_helpers.photos.mnist_style import center_by_mass
 from lenet_helpers.photos.pipeline import Steps, prepare
 from lenet_helpers.photos.reading import probabilities
+from lenet_helpers.photos.tuning import Tuning
 
 EMPTY = np.zeros((28, 28), np.float32)
 
@@ -67,12 +68,12 @@ def plain_pipeline(data: bytes) -> np.ndarray:
 
 
 def read_pixels(job: tuple) -> np.ndarray:
-    """28x28 pixels of one photo through one pipeline; an empty frame when it gives up."""
-    data, steps = job
+    """28x28 pixels of one photo through one pipeline (steps and tuning; None: the plain one); empty if it gives up."""
+    data, steps, tuning = job
     if steps is None:
         return plain_pipeline(data)
     try:
-        return prepare(data, steps=steps).pixels
+        return prepare(data, steps=steps, tuning=tuning).pixels
     except ImageError:
         return EMPTY
 
@@ -83,9 +84,10 @@ def sample_images() -> tuple[list[bytes], np.ndarray]:
     return [f.read_bytes() for f in files], np.array([int(f.name[0]) for f in files])
 
 
-def accuracy_of(pool, photos: list[bytes], labels: np.ndarray, steps, model, norm) -> np.ndarray:
+def accuracy_of(pool, photos: list[bytes], labels: np.ndarray, steps, model, norm,
+                tuning: Tuning = Tuning()) -> np.ndarray:
     """Per photo, whether the model read it right through the given pipeline."""
-    pixels = pool.map(read_pixels, [(data, steps) for data in photos], chunksize=16)
+    pixels = pool.map(read_pixels, [(data, steps, tuning) for data in photos], chunksize=16)
     batch = normalize(torch.from_numpy(np.stack(pixels))[:, None], norm["mean"], norm["std"])
     return (probabilities(model, batch).argmax(1).numpy() == labels)
 
@@ -172,7 +174,8 @@ def main() -> None:
         mnist = {}
         chosen = images[: args.mnist].numpy()
         for kind, digits in (("as stored", chosen), ("inverted", 255 - chosen)):
-            pixels = pool.map(read_pixels, [(cv2.imencode(".png", d)[1].tobytes(), Steps()) for d in digits], 64)
+            pngs = [cv2.imencode(".png", d)[1].tobytes() for d in digits]
+            pixels = pool.map(read_pixels, [(png, Steps(), Tuning()) for png in pngs], 64)
             batch = normalize(torch.from_numpy(np.stack(pixels))[:, None], norm["mean"], norm["std"])
             mnist[kind] = float((probabilities(model, batch).argmax(1) == labels[: args.mnist]).float().mean())
 
