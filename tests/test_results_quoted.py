@@ -217,3 +217,24 @@ def test_each_ablation_row_and_its_whole_number_levels_come_from_the_results_fil
         for before, after in re.findall(r"(\d+) → (\d+) %", row):
             assert any(round(100 * every[level]) == int(before) and round(100 * read) == int(after)
                        for level, read in run["cells"].items()), f"no level of {name!r} reads {before} → {after} %"
+
+
+def test_guard_table_comes_from_the_sweep_and_the_second_renderer():
+    """Each guard's row: what switching it off costs on seed 1's photos and on the second renderer's."""
+    text = doc("handwriting.md")
+    start = text.index("**What each guard buys on photos it was not chosen on**")
+    section = text[start:text.index("**The scale the ink")]
+    sweep, second = results("sweep-steps.json"), results("second_opinion.json")
+
+    def paired(won: int, lost: int, photos: int) -> str:
+        return f"{100 * (lost - won) / photos:+.2f} ± {100 * (won + lost) ** 0.5 / photos:.2f} ({won} won, {lost} lost)"
+
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows, "the guard table has no rows"
+    for line in rows:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        name = cells[0].strip("`")
+        ours, theirs = sweep["changes"][f"without {name}"], second["ablations"][f"without {name}"]
+        assert cells[1] == paired(ours["won"], ours["lost"], sweep["photos"]), f"row {name!r} is stale (seed 1)"
+        assert cells[2] == paired(theirs["won"], theirs["lost"], second["photos"]), f"row {name!r} is stale (second)"
+    assert f"{sweep['photos']:,} photos" in section and f"seed {sweep['seed']}" in section
