@@ -7,6 +7,7 @@ import platform
 from pathlib import Path
 
 import cv2
+import numpy as np
 import torch
 
 RESULTS = Path(__file__).parent / "results"
@@ -48,6 +49,16 @@ def save_results(name: str, report: dict) -> Path:
     path = RESULTS / name
     path.write_text(json.dumps({"machine": machine()} | report, indent=1) + "\n")
     return path
+
+
+def paired(right: np.ndarray, other: np.ndarray) -> tuple[int, int, float]:
+    """Two readings of the same photos compared photo for photo: the photos `other` won and lost, and the noise.
+
+    Of the photos one reading gets right and the other wrong, a change that does nothing still wins
+    about half; the noise is one standard deviation of the difference, sqrt(won + lost) / photos.
+    """
+    won, lost = int((other & ~right).sum()), int((right & ~other).sum())
+    return won, lost, float(np.sqrt(won + lost) / len(right))
 
 
 def check_environment() -> None:

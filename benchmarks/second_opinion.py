@@ -20,7 +20,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 import torch
-from common import check_environment, machine, photo_parser, save_results, start_worker
+from common import check_environment, machine, paired, photo_parser, save_results, start_worker
 from second_photos import CONDITIONS, LIGHT_BG, pick_digits, render
 
 from lenet_helpers.errors import ImageError
@@ -44,15 +44,14 @@ def read_one(job: tuple) -> tuple[np.ndarray, bool | None]:
 
 def ablation(right: np.ndarray, other: np.ndarray, per: int, change: float = 0.03) -> dict:
     """What a step buys: the accuracy it adds, the paired noise, and the conditions it moves by `change` or more."""
-    won, lost = int((other & ~right).sum()), int((right & ~other).sum())
+    won, lost, noise = paired(right, other)
     moved = {}
     for c, condition in enumerate(CONDITIONS):
         part = slice(c * per, (c + 1) * per)
         before, after = float(right[part].mean()), float(other[part].mean())
         if abs(before - after) >= change:
             moved[condition] = (before, after)
-    return {"gain": (lost - won) / len(right), "noise": (won + lost) ** 0.5 / len(right), "won": won, "lost": lost,
-            "conditions": moved}
+    return {"gain": (lost - won) / len(right), "noise": noise, "won": won, "lost": lost, "conditions": moved}
 
 
 def main() -> None:

@@ -20,9 +20,8 @@ Results go to benchmarks/results/sweep-<what>.json with the machine they were me
 import multiprocessing
 from dataclasses import fields, replace
 
-import numpy as np
 import torch
-from common import check_environment, machine, photo_parser, save_results, start_worker
+from common import check_environment, machine, paired, photo_parser, save_results, start_worker
 from handwriting import accuracy_of, per_cell, photograph_all, sample_images
 
 from lenet_helpers.learning.checkpoint import load_model
@@ -83,11 +82,11 @@ def main() -> None:
         for name, (steps, tuning) in changes(args.steps, args.numbers, args.factor).items():
             correct = accuracy_of(pool, photos, truth, steps, model, norm, tuning)
             read = accuracy_of(pool, samples, sample_labels, steps, model, norm, tuning)
-            won, lost = int((correct & ~base).sum()), int((~correct & base).sum())
+            won, lost, noise = paired(base, correct)
             levels = {level: [base_levels[level], value] for level, value in per_cell(correct, cells).items()
                       if abs(value - base_levels[level]) >= args.level_change}
             results[name] = {"overall": float(correct.mean()), "change": float(correct.mean() - base.mean()),
-                             "won": won, "lost": lost, "noise": float(np.sqrt(won + lost) / len(photos)),
+                             "won": won, "lost": lost, "noise": noise,
                              "samples": int(read.sum()), "samples_lost": int((~read & base_samples).sum()),
                              "levels": levels}
             r = results[name]

@@ -30,7 +30,6 @@ def test_a_broken_stroke_joins_and_a_mark_beside_the_digit_does_not():
     assert union(digit_pieces(pieces, labels, near_only=False), labels)[150, 290]  # the switch works
 
 
-
 def test_a_specks_size_is_measured_against_the_digit_not_the_desk_in_a_corner():
     mask = np.zeros((400, 400), bool)
     mask[:170, :170] = True  # a desk's dark corner, cut by the frame: far more ink than the digit

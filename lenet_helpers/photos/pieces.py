@@ -40,7 +40,8 @@ def find_pieces(mask: np.ndarray, page_edges: bool = True, specks: bool = True,
         edge = tuning.page_edge
         pieces = [p for p in pieces if not (p.border and (p.w > edge * width or p.h > edge * height))] or pieces
     if pieces and specks:  # much smaller than the largest piece that may be the digit: dust, noise
-        largest = max(p.area for p in [p for p in pieces if not p.border] or pieces)
+        clear = [p for p in pieces if not p.border] or pieces
+        largest = max(p.area for p in clear)
         pieces = [p for p in pieces if p.area >= tuning.speck * largest]
     return pieces, labels
 
