@@ -31,11 +31,12 @@ from lenet_helpers.photos.tuning import Tuning
 
 
 def moved(value, factor: float):
-    """`value` times `factor`, of the same type; an integer moves by one at least."""
+    """`value` times `factor`, of the same type; an integer moves by one at least, and stays 1 or more."""
     if isinstance(value, tuple):
         return tuple(moved(v, factor) for v in value)
     if isinstance(value, int):
-        return max(1, round(value * factor)) if round(value * factor) != value else value + (1 if factor > 1 else -1)
+        step = round(value * factor)
+        return max(1, step if step != value else value + (1 if factor > 1 else -1))
     return value * factor
 
 

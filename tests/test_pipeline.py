@@ -98,6 +98,7 @@ def test_the_edges_of_hard_shadows_do_not_become_ink():
     faint = np.full((400, 400), 240, np.uint8)  # a faint pencil 7
     cv2.polylines(faint, [np.array([[120, 80], [280, 80], [170, 330]], np.int32)], False, 150, 8, cv2.LINE_AA)
     reference = prepare(seven()).pixels
+    # the band below the crossing runs along the border and would gather into the digit (Steps.page_edges)
     crossing = [(slice(None), slice(300, None), 0.55), (slice(350, None), slice(None), 0.6)]
     corner = [(slice(None, 200), slice(None, 240), 0.45)]
     for shadows in (crossing, corner):
