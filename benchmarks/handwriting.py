@@ -173,7 +173,7 @@ def main() -> None:
                 print(f"{name}: {correct.mean():.2%} ({results[name]['seconds']} s)", flush=True)
         mnist = {}
         chosen = images[: args.mnist].numpy()
-        for kind, digits in (("as stored", chosen), ("inverted", 255 - chosen)):
+        for kind, digits in (("as stored", chosen), ("inverted", 255 - chosen)) if args.mnist else ():
             pngs = [cv2.imencode(".png", d)[1].tobytes() for d in digits]
             pixels = pool.map(read_pixels, [(png, Steps(), Tuning()) for png in pngs], 64)
             batch = normalize(torch.from_numpy(np.stack(pixels))[:, None], norm["mean"], norm["std"])
@@ -203,8 +203,9 @@ def print_tables(report: dict) -> None:
         print(f"{cell:58s} {value:8.1%} {ceiling['cells'][cell]:8.1%}")
     print(f"{'overall':58s} {full['overall']:8.2%} {ceiling['overall']:8.2%}")
     mnist = report["mnist_through_prepare"]
-    print(f"\nMNIST test digits given to prepare ({mnist['n']:,}): as stored {mnist['as stored']:.2%}, "
-          f"inverted {mnist['inverted']:.2%}")
+    if mnist["n"]:
+        print(f"\nMNIST test digits given to prepare ({mnist['n']:,}): as stored {mnist['as stored']:.2%}, "
+              f"inverted {mnist['inverted']:.2%}")
     if len(report["runs"]) > 1:
         print(f"\n{'pipeline':32s} {'overall':>8s} {'samples':>8s} {'worst level':>12s}  worst")
         for name, run in report["runs"].items():

@@ -1,8 +1,9 @@
 """A worksheet's printed words, told apart from the handwritten digit and left out."""
 
+import cv2
 import numpy as np
 
-from .pieces import Piece
+from .pieces import Piece, union
 from .stroke import stroke_width
 from .tuning import Tuning
 
@@ -29,7 +30,8 @@ def printed_text(pieces: list[Piece], labels: np.ndarray, tuning: Tuning = Tunin
     5's detached bar is too thin to be a glyph, the dashes of a stroke a pencil broke cross it
     once each, and a number's digits are the tallest ink. So a row counts as printed only when
     its letters are at most `letters_smaller` times the tallest ink outside every row; without such ink
-    nothing is printed. A row of small digits beside a much taller one would count (so
+    nothing is printed. Nor does a row count that comes within `print_apart` of its letters' height
+    of taller ink (`stands_apart`). A row of small digits beside a much taller one would count (so
     `prepare_number` does not ask).
     """
     glyphs, crossed = [], {}
@@ -65,8 +67,25 @@ def printed_text(pieces: list[Piece], labels: np.ndarray, tuning: Tuning = Tunin
              and sum(crossed[p.label] for p in members)
              >= max(tuning.word_strokes, tuning.letter_strokes * len(members))]
     printed = [p for members in words for p in members]
-    others = [p.h for p in pieces if p not in printed]
+    others = [p for p in pieces if p not in printed]
     if not others:
         return []
-    tallest = max(others)
-    return [p for members in words if max(p.h for p in members) <= tuning.letters_smaller * tallest for p in members]
+    tallest = max(p.h for p in others)
+    return [p for members in words if max(p.h for p in members) <= tuning.letters_smaller * tallest
+            and stands_apart(members, others, labels, tuning) for p in members]
+
+
+def stands_apart(row: list[Piece], others: list[Piece], labels: np.ndarray, tuning: Tuning = Tuning()) -> bool:
+    """Whether a row of letters keeps `print_apart` of their height away from the taller ink of `others`.
+
+    Print is set apart from the handwriting beside it, by a line's spacing or a word's; a stroke of
+    chalk that skips, or of a pen that runs dry, breaks into dashes side by side that end within a
+    dash's height of the rest of the digit (a 7's bar beside its stem). A row's own dots and
+    punctuation are smaller than its letters, so only taller ink counts.
+    """
+    height = float(np.median([p.h for p in row]))
+    taller = [p for p in others if p.h > max(q.h for q in row)]
+    if not taller:
+        return True
+    distance = cv2.distanceTransform((~union(taller, labels)).astype(np.uint8), cv2.DIST_L2, 3)
+    return float(distance[union(row, labels)].min()) >= tuning.print_apart * height

@@ -109,6 +109,7 @@ class Tuning:
     glyph_height: float = 2.0  # strokes: a letter is at least this many stroke widths tall
     letters_smaller: float = 0.6  # printed letters are at most this share of the tallest handwriting's height
     letter_heights: float = 2.0  # a word's letters are of like heights, within this factor
+    print_apart: float = 0.5  # of its letters' height: a row nearer the taller ink is a stroke broken in dashes
 
     # Stroke width (a share of the digit's size)
     stroke_range: tuple[float, float] = (0.07, 0.17)  # MNIST's stroke width / digit size (10th-90th pct: 0.08-0.15)
