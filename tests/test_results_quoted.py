@@ -88,10 +88,11 @@ def test_readme_second_opinion_figures_come_from_its_results_file():
     last = results("second_opinion-37b1649.json")  # before the printed words, answer lines, writing at full size
     latest = results("second_opinion-e5eb4d5.json")  # before the valley past the strokes and the sharper veto
     newest = results("second_opinion-14a05e7.json")  # before the scale the ink is searched at and the grain
+    guards = results("second_opinion-c9ef498.json")  # each step switched off; before the dashes of skipping chalk
     figures = ((second, "overall"), (second, "ceiling"), (earlier, "overall"), (before, "overall"), (prior, "overall"),
-               (last, "overall"), (latest, "overall"), (newest, "overall"))
+               (last, "overall"), (latest, "overall"), (newest, "overall"), (guards, "overall"))
     quoted = {f"{100 * run[key]:.1f} %" for run, key in figures}
-    quoted |= {f"{100 * row['accuracy']:.1f} %" for run in (second, before, prior, last, latest, newest)
+    quoted |= {f"{100 * row['accuracy']:.1f} %" for run in (second, before, prior, last, latest, newest, guards)
                for row in run["conditions"].values()}
     for figure in re.findall(r"\d+\.\d %", section):
         assert figure in quoted, f"README quotes {figure}, which benchmarks/results/second_opinion.json does not hold"
@@ -224,7 +225,7 @@ def test_guard_table_comes_from_the_sweep_and_the_second_renderer():
     text = doc("handwriting.md")
     start = text.index("**What each guard buys on photos it was not chosen on**")
     section = text[start:text.index("**The scale the ink")]
-    sweep, second = results("sweep-steps.json"), results("second_opinion.json")
+    sweep, second = results("sweep-steps.json"), results("second_opinion-c9ef498.json")
 
     def paired(won: int, lost: int, photos: int) -> str:
         return f"{100 * (lost - won) / photos:+.2f} ± {100 * (won + lost) ** 0.5 / photos:.2f} ({won} won, {lost} lost)"
@@ -238,3 +239,4 @@ def test_guard_table_comes_from_the_sweep_and_the_second_renderer():
         assert cells[1] == paired(ours["won"], ours["lost"], sweep["photos"]), f"row {name!r} is stale (seed 1)"
         assert cells[2] == paired(theirs["won"], theirs["lost"], second["photos"]), f"row {name!r} is stale (second)"
     assert f"{sweep['photos']:,} photos" in section and f"seed {sweep['seed']}" in section
+    assert "second_opinion-c9ef498.json" in section  # the file the second renderer's column comes from
