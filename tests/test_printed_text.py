@@ -60,7 +60,6 @@ def test_digits_of_one_size_and_a_broken_stroke_are_not_printed_text():
     assert len(pieces) >= 4 and printed_text(pieces, labels) == []
 
 
-
 def test_a_bar_of_skipping_chalk_beside_its_stem_is_not_printed_text():
     ink = np.zeros((300, 300), np.float32)  # a 7: its stem, and its bar broken by the board's grain into blots
     cv2.line(ink, (200, 80), (130, 260), 1.0, 6)
@@ -69,7 +68,8 @@ def test_a_bar_of_skipping_chalk_beside_its_stem_is_not_printed_text():
     mask, _ = ink_mask(ink)
     pieces, labels = find_pieces(mask)
     assert len(pieces) == 4 and printed_text(pieces, labels) == []  # they end beside the stem: one stroke
-    words = printed(ink, "Name", (20, 140), 0.9, 2)  # print of that size a line's spacing away is still print
-    mask, _ = ink_mask(words)
+    sheet = printed(ink, "Name", (20, 140), 0.9, 2)  # print of that size a line's spacing away is still print
+    mask, _ = ink_mask(sheet)
     pieces, labels = find_pieces(mask)
-    assert printed_text(pieces, labels) and not union(printed_text(pieces, labels), labels)[60:100, 100:200].any()
+    words = printed_text(pieces, labels)
+    assert words and not union(words, labels)[60:100, 100:200].any()

@@ -83,8 +83,8 @@ def stands_apart(row: list[Piece], others: list[Piece], labels: np.ndarray, tuni
     dash's height of the rest of the digit (a 7's bar beside its stem). A row's own dots and
     punctuation are smaller than its letters, so only taller ink counts.
     """
-    height = float(np.median([p.h for p in row]))
-    taller = [p for p in others if p.h > max(q.h for q in row)]
+    height, tallest = float(np.median([p.h for p in row])), max(p.h for p in row)
+    taller = [p for p in others if p.h > tallest]
     if not taller:
         return True
     distance = cv2.distanceTransform((~union(taller, labels)).astype(np.uint8), cv2.DIST_L2, 3)
